@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a built kernel in QEMU (TCG, 2 CPUs, no network) with a busybox
+# initramfs made on the fly, run the tests of a plan, power off, then
+# judge the serial log.
+#
+# usage: boot.sh NAME PLAN [QEMU-ARGS...]
+#   NAME  build directory under $CACHE/build (x86_64, ...)
+#   PLAN  file with one test a line: "<name> <command...>", run from
+#         /tests in the guest; '#' starts a comment
+# Writes $LOGS/boot-NAME.serial and $LOGS/boot-NAME.results
+# ("<name> pass|fail|skip <guest seconds>"); exits non-zero when a test
+# failed or the kernel complained.
+. "$(dirname "$0")/lib.sh"
+need qemu-system-x86_64 cpio
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+[ -x "$BUSYBOX" ] || die "$BUSYBOX missing; install busybox-static ('make deps')"
+
+name=${1:?usage: boot.sh NAME PLAN [QEMU-ARGS...]}
+plan=${2:?usage: boot.sh NAME PLAN [QEMU-ARGS...]}
+shift 2
+O=$BUILD/$name
+kernel=$O/arch/x86/boot/bzImage
+[ -f "$kernel" ] || die "$kernel not built; run 'make build'"
+[ -f "$plan" ] || die "no plan file $plan"
+
+root=$CACHE/initramfs-$name
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,tests,root}
+cp "$BUSYBOX" "$root/bin/busybox"
+for app in $("$BUSYBOX" --list); do
+	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
+done
+# What the tests may need: the page_frag selftest files from the tree
+# under test and every module built for it.
+mm=$TREE/tools/testing/selftests/mm
+for f in "$mm"/test_page_frag.sh; do
+	[ -f "$f" ] && cp "$f" "$root/tests/"
+done
+if [ -d "$O-mods" ]; then
+	(cd "$O-mods" && find . -name '*.ko' | while read -r ko; do
+		mkdir -p "$root/tests/$(dirname "$ko")"
+		cp "$ko" "$root/tests/$ko"
+	done)
+fi
+cp -r "$TOP"/tests/guest/. "$root/tests/" 2>/dev/null || true
+
+{
+	cat <<'INIT'
+#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+ip link set lo up
+export PATH=/bin:/sbin
+cd /tests
+echo "WB-BOOTED cpus=$(grep -c ^processor /proc/cpuinfo)"
+up() { cut -d' ' -f1 /proc/uptime; }
+run() {
+	name=$1; shift
+	echo "WB-START $name"
+	t0=$(up)
+	"$@"
+	rc=$?
+	t1=$(up)
+	echo "WB-RESULT $name $rc $(echo "$t0 $t1" | awk '{printf "%.2f", $2 - $1}')"
+}
+INIT
+	grep -vE '^[[:space:]]*(#|$)' "$plan" | while read -r tname cmd; do
+		printf 'run %s %s\n' "$tname" "$cmd"
+	done
+	cat <<'INIT'
+echo WB-DONE
+poweroff -f
+INIT
+} >"$root/init"
+chmod +x "$root/init"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$CACHE/initramfs-$name.cpio"
+
+serial=$LOGS/boot-$name.serial
+results=$LOGS/boot-$name.results
+timeout=${BOOT_TIMEOUT:-1200}
+t0=$(date +%s)
+rc=0
+timeout "$timeout" qemu-system-x86_64 -M pc -smp 2 -m 1024 \
+	-nographic -no-reboot -nic none -monitor none \
+	-kernel "$kernel" -initrd "$CACHE/initramfs-$name.cpio" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 ${KERNEL_ARGS:-}" \
+	"$@" </dev/null >"$serial" 2>&1 || rc=$?
+echo "qemu exited with $rc after $(($(date +%s) - t0)) s; serial log: $serial"
+
+: >"$results"
+fail=0
+while read -r _ tname trc tsec; do
+	case $trc in
+	0) v=pass ;;
+	4) v=skip ;;
+	*) v=fail; fail=1 ;;
+	esac
+	echo "$tname $v $tsec" >>"$results"
+done < <(tr -d '\r' <"$serial" | grep -E '^WB-RESULT ')
+
+if [ $rc -eq 124 ]; then
+	echo "error: the guest did not finish within $timeout s"
+	fail=1
+fi
+if ! tr -d '\r' <"$serial" | grep -q '^WB-DONE'; then
+	echo "error: the guest did not reach the end of its plan"
+	fail=1
+fi
+if bad=$(tr -d '\r' <"$serial" | grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|kernel BUG'); then
+	echo "error: the kernel complained:"
+	echo "$bad" | head -n 20
+	fail=1
+fi
+if cpus=$(tr -d '\r' <"$serial" | sed -n 's/^WB-BOOTED cpus=//p') && [ "${cpus:-0}" -lt 2 ]; then
+	echo "error: the guest brought up ${cpus:-no} CPUs, want 2"
+	fail=1
+fi
+printf '%-28s %-8s %s\n' test verdict "guest s"
+while read -r tname v tsec; do
+	printf '%-28s %-8s %s\n' "$tname" "$v" "$tsec"
+done <"$results"
+[ -s "$results" ] || { echo "error: no test ran"; fail=1; }
+exit $fail

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the x86_64 test kernel out of tree from tinyconfig plus the
+# fragments in config/, then the selftest module against it.
+#
+# usage: build.sh [NAME [FRAGMENT...]]
+#   NAME       build directory under $CACHE/build (default: x86_64)
+#   FRAGMENT   config fragments (default: config/x86_64.config)
+. "$(dirname "$0")/lib.sh"
+need gcc make ccache flex bison bc
+[ -f /usr/include/libelf.h ] || die "libelf-dev is missing; run 'make deps'"
+[ -f /usr/include/openssl/ssl.h ] || die "libssl-dev is missing; run 'make deps'"
+
+name=${1:-x86_64}
+shift || true
+frags=("$@")
+[ ${#frags[@]} -gt 0 ] || frags=("$TOP/config/x86_64.config")
+O=$BUILD/$name
+mkdir -p "$O"
+
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_BASEDIR=$CACHE
+export KBUILD_BUILD_TIMESTAMP="$WB_DATE" KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=qemu
+ccache -M 20G >/dev/null
+KMAKE=(make -C "$TREE" O="$O" ARCH=x86_64 CC="ccache gcc" -j"$JOBS")
+
+# Configure only when the fragments changed, so that incremental builds
+# stay incremental.
+sum=$(cat "${frags[@]}" | sha1sum | cut -c1-40)
+if [ ! -f "$O/.config" ] || [ "$(cat "$O/.fragsum" 2>/dev/null)" != "$sum" ]; then
+	"${KMAKE[@]}" tinyconfig
+	(cd "$O" && KCONFIG_CONFIG=.config "$TREE/scripts/kconfig/merge_config.sh" -m -O "$O" .config "${frags[@]}")
+	"${KMAKE[@]}" olddefconfig
+	# Every option the fragments ask for must have survived.
+	bad=0
+	while read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		grep -qxF "$line" "$O/.config" || { echo "config: $line did not stick" >&2; bad=1; }
+	done < <(cat "${frags[@]}")
+	[ $bad -eq 0 ] || die "the config fragments do not apply to this tree"
+	echo "$sum" >"$O/.fragsum"
+fi
+
+"${KMAKE[@]}" all
+ls -l "$O/arch/x86/boot/bzImage"
+
+# The selftest module, when the tree has it, built out of tree in a copy
+# so that the kernel tree stays clean.
+mods=$O-mods
+rm -rf "$mods"
+mkdir -p "$mods"
+src=$TREE/tools/testing/selftests/mm/page_frag
+if [ -d "$src" ]; then
+	cp -r "$src" "$mods/page_frag"
+	make -C "$O" M="$mods/page_frag" CC="ccache gcc" -j"$JOBS" modules
+fi
+for b in "$TOP"/bench/*/; do
+	[ -f "$b/Makefile" ] || continue
+	cp -r "$b" "$mods/"
+	make -C "$O" M="$mods/$(basename "$b")" CC="ccache gcc" -j"$JOBS" modules
+done
+find "$mods" -name '*.ko' -printf '%p %s bytes\n'

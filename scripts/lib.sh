@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the workbench scripts. Sourced, not run.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${PAGE_FRAG_CACHE:-$HOME/.cache/page-frag}
+TREE=${PAGE_FRAG_TREE:-$CACHE/linux}
+LOGS=$CACHE/logs
+BUILD=$CACHE/build
+
+# The Debian package the series is based on. Pinned so that the base
+# commit is the same on every machine.
+KPKG=linux-source-6.12
+KVER=${PAGE_FRAG_KVER:-6.12.117-1~deb12u1}
+TARBALL=/usr/src/linux-source-6.12.tar.xz
+
+# Fixed identity and date for the base commit and for every commit that
+# git am replays, so that hashes are reproducible.
+WB_NAME="page_frag workbench"
+WB_EMAIL="workbench@page-frag.invalid"
+WB_DATE="2024-11-17T00:00:00+00:00"
+
+BRANCH=series
+JOBS=${JOBS:-2}
+
+mkdir -p "$CACHE" "$LOGS" "$BUILD"
+
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+# stage NAME CMD...: run CMD, log to $LOGS/NAME.log, print one line with
+# the stage name and duration; on failure show the tail of the log.
+stage() {
+	local name=$1 log=$LOGS/$1.log t0 t1 rc=0
+	shift
+	t0=$(date +%s.%N)
+	"$@" >"$log" 2>&1 || rc=$?
+	t1=$(date +%s.%N)
+	if [ $rc -eq 0 ]; then
+		printf '%-28s ok    %7.1f s   (%s)\n' "$name" "$(echo "$t1 - $t0" | bc)" "$log"
+	else
+		printf '%-28s FAIL  %7.1f s   (%s)\n' "$name" "$(echo "$t1 - $t0" | bc)" "$log"
+		echo "---- last lines of $log ----"
+		tail -n 40 "$log"
+		echo "----"
+	fi
+	return $rc
+}
+
+need() {
+	local missing=()
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+	done
+	[ ${#missing[@]} -eq 0 ] ||
+		die "missing tools: ${missing[*]}; run 'make deps' (as root) or install them"
+}
+
+# Git in the kernel tree with the workbench identity.
+kgit() {
+	GIT_AUTHOR_NAME="$WB_NAME" GIT_AUTHOR_EMAIL="$WB_EMAIL" \
+	GIT_COMMITTER_NAME="$WB_NAME" GIT_COMMITTER_EMAIL="$WB_EMAIL" \
+		git -C "$TREE" -c core.autocrlf=false -c gc.auto=0 \
+		-c advice.detachedHead=false "$@"
+}
+
+# Patches named by the series file, in order.
+series_patches() {
+	grep -vE '^[[:space:]]*(#|$)' "${SERIES_FILE:-$TOP/series}" | awk '{print $1}'
+}
