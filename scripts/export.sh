@@ -17,6 +17,8 @@ if [ -n "$(git -C "$TREE" status --porcelain)" ]; then
 fi
 cur=$(git -C "$TREE" symbolic-ref -q --short HEAD || true)
 [ "$cur" = "$BRANCH" ] || die "the kernel tree is on '${cur:-a detached HEAD}', not on '$BRANCH'"
+# EXPORT_DIR: where to write (default: the repository itself).
+OUT=${EXPORT_DIR:-$TOP}
 cover=$TOP/cover-letter.txt
 [ -f "$cover" ] || die "$cover is missing (its first paragraph is the cover subject)"
 
@@ -25,7 +27,9 @@ fmt() {
 	local out=$1 tip
 	tip=$(git -C "$TREE" rev-parse "$BRANCH")
 	rm -rf "$out"
-	kgit -c "branch.$BRANCH.description=$(cat "$cover")" \
+	GIT_COMMITTER_NAME=$(git -C "$TREE" log -1 --format=%an "$BRANCH") \
+	GIT_COMMITTER_EMAIL=$(git -C "$TREE" log -1 --format=%ae "$BRANCH") \
+	git -C "$TREE" -c "branch.$BRANCH.description=$(cat "$cover")" \
 		-c format.signature= \
 		format-patch -q -o "$out" --numbered --cover-letter \
 		--cover-from-description=subject \
@@ -47,25 +51,25 @@ fmt "$tmp/p1"
 (cd "$tmp/p1" && ls -1 [0-9]*.patch | grep -v '^0000-cover-letter') >"$tmp/series"
 
 # Replay through git am so that the branch holds the reproducible commits.
-old_series=$TOP/series
+old_series=$OUT/series
 SERIES_FILE="$tmp/series" bash "$TOP/scripts/apply.sh" "$tmp/p1" >/dev/null
 [ "$(git -C "$TREE" rev-parse "$BRANCH^{tree}")" = "$tree_before" ] ||
 	die "replaying the series did not give the same tree"
 GIT_COMMITTER_DATE=$(git -C "$TREE" log -1 --format=%aI "$BRANCH")
 fmt "$tmp/p2"
 
-rm -f "$TOP"/patches/*.patch
-mkdir -p "$TOP/patches"
-cp "$tmp"/p2/*.patch "$TOP/patches/"
+rm -f "$OUT"/patches/*.patch
+mkdir -p "$OUT/patches"
+cp "$tmp"/p2/*.patch "$OUT/patches/"
 cp "$tmp/series" "$old_series"
 
 # Top-level copies of what the series adds for its users.
-cp "$TREE/Documentation/mm/page_frags.rst" "$TOP/Documentation-mm-page_frags.rst"
-rm -rf "$TOP/tools-testing-selftests-mm"
-mkdir -p "$TOP/tools-testing-selftests-mm"
+cp "$TREE/Documentation/mm/page_frags.rst" "$OUT/Documentation-mm-page_frags.rst"
+rm -rf "$OUT/tools-testing-selftests-mm"
+mkdir -p "$OUT/tools-testing-selftests-mm"
 git -C "$TREE/tools/testing/selftests/mm" ls-files | { grep page_frag || true; } |
 while read -r f; do
-	mkdir -p "$TOP/tools-testing-selftests-mm/$(dirname "$f")"
-	cp "$TREE/tools/testing/selftests/mm/$f" "$TOP/tools-testing-selftests-mm/$f"
+	mkdir -p "$OUT/tools-testing-selftests-mm/$(dirname "$f")"
+	cp "$TREE/tools/testing/selftests/mm/$f" "$OUT/tools-testing-selftests-mm/$f"
 done
-echo "exported $(wc -l <"$old_series") patches from $(git -C "$TREE" rev-parse --short "$BRANCH") into patches/"
+echo "exported $(wc -l <"$old_series") patches from $(git -C "$TREE" rev-parse --short "$BRANCH") into $OUT/patches/"

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+# page_frag series workbench. See README.md.
+#
+#   make run     apply the series to Debian's 6.12, build, boot, run the selftest
+#   make test    every check of the project
+#   make bench   base vs tip benchmark in QEMU with -icount
+#
+# Stages, each one script under scripts/:
+#   deps -> base -> apply -> build -> boot, and export (tree -> patches/).
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: run test bench deps base apply build boot export walk checks roundtrip
+
+run:
+	@bash $(S)/run.sh
+
+test:
+	@bash $(S)/test.sh
+
+deps:
+	@bash $(S)/deps.sh
+
+base:
+	@bash $(S)/base.sh
+
+apply:
+	@bash $(S)/apply.sh
+
+build:
+	@bash $(S)/build.sh x86_64
+
+boot:
+	@bash $(S)/boot.sh x86_64 tests/plan/selftest
+
+export:
+	@bash $(S)/export.sh
+
+walk:
+	@bash $(S)/walk.sh
+
+roundtrip:
+	@bash tests/roundtrip.sh
