@@ -73,7 +73,7 @@ INIT
 	done
 	cat <<'INIT'
 echo WB-DONE
-poweroff -f
+reboot -f
 INIT
 } >"$root/init"
 chmod +x "$root/init"
