@@ -11,7 +11,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: run test bench deps base apply build boot export walk checks roundtrip
+.PHONY: run test bench deps base apply build boot export walk check roundtrip
 
 run:
 	@bash $(S)/run.sh
@@ -42,3 +42,9 @@ walk:
 
 roundtrip:
 	@bash tests/roundtrip.sh
+
+bench:
+	@bash $(S)/bench.sh
+
+check:
+	@bash $(S)/check.sh

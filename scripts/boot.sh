@@ -43,7 +43,10 @@ if [ -d "$O-mods" ]; then
 		cp "$ko" "$root/tests/$ko"
 	done)
 fi
-cp -r "$TOP"/tests/guest/. "$root/tests/" 2>/dev/null || true
+# GUEST_FILES: a directory whose contents are copied to /tests as well.
+if [ -n "${GUEST_FILES:-}" ]; then
+	cp -r "$GUEST_FILES"/. "$root/tests/"
+fi
 
 {
 	cat <<'INIT'
@@ -91,37 +94,5 @@ timeout "$timeout" qemu-system-x86_64 -M pc -smp 2 -m 1024 \
 	"$@" </dev/null >"$serial" 2>&1 || rc=$?
 echo "qemu exited with $rc after $(($(date +%s) - t0)) s; serial log: $serial"
 
-: >"$results"
-fail=0
-while read -r _ tname trc tsec; do
-	case $trc in
-	0) v=pass ;;
-	4) v=skip ;;
-	*) v=fail; fail=1 ;;
-	esac
-	echo "$tname $v $tsec" >>"$results"
-done < <(tr -d '\r' <"$serial" | grep -E '^WB-RESULT ')
-
-if [ $rc -eq 124 ]; then
-	echo "error: the guest did not finish within $timeout s"
-	fail=1
-fi
-if ! tr -d '\r' <"$serial" | grep -q '^WB-DONE'; then
-	echo "error: the guest did not reach the end of its plan"
-	fail=1
-fi
-if bad=$(tr -d '\r' <"$serial" | grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|kernel BUG'); then
-	echo "error: the kernel complained:"
-	echo "$bad" | head -n 20
-	fail=1
-fi
-if cpus=$(tr -d '\r' <"$serial" | sed -n 's/^WB-BOOTED cpus=//p') && [ "${cpus:-0}" -lt 2 ]; then
-	echo "error: the guest brought up ${cpus:-no} CPUs, want 2"
-	fail=1
-fi
-printf '%-28s %-8s %s\n' test verdict "guest s"
-while read -r tname v tsec; do
-	printf '%-28s %-8s %s\n' "$tname" "$v" "$tsec"
-done <"$results"
-[ -s "$results" ] || { echo "error: no test ran"; fail=1; }
-exit $fail
+[ $rc -eq 124 ] && echo "error: the guest did not finish within $timeout s"
+bash "$TOP/scripts/verdict.sh" "$serial" "$results" && [ $rc -ne 124 ]

@@ -21,7 +21,7 @@ WB_NAME="page_frag workbench"
 WB_EMAIL="workbench@page-frag.invalid"
 WB_DATE="2024-11-17T00:00:00+00:00"
 
-BRANCH=series
+BRANCH=${PAGE_FRAG_BRANCH:-series}
 JOBS=${JOBS:-2}
 
 mkdir -p "$CACHE" "$LOGS" "$BUILD"

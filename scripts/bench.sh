@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Base (6.12 as shipped) against tip (the series applied), one config,
+# each booted in QEMU with -icount shift=0,sleep=off so that guest time
+# counts executed instructions.  Prints base, tip and tip/base per case,
+# the size of struct page_frag_cache and the vmlinux size delta.
+. "$(dirname "$0")/lib.sh"
+S=$TOP/scripts
+need gcc qemu-system-x86_64
+
+# Sources: the tip is the series branch of $TREE, the base a worktree of
+# the same repository at the 'base' tag.
+src_base=$CACHE/src-base
+stage apply bash "$S/apply.sh"
+if [ ! -d "$src_base/.git" ] && [ ! -f "$src_base/.git" ]; then
+	git -C "$TREE" worktree prune
+	kgit worktree add -q --detach "$src_base" base
+fi
+git -C "$src_base" checkout -q -f --detach base
+
+frags=("$TOP/config/x86_64.config" "$TOP/config/bench.config")
+stage build-bench-base env PAGE_FRAG_TREE="$src_base" bash "$S/build.sh" bench-base "${frags[@]}"
+stage build-bench-tip bash "$S/build.sh" bench-tip "${frags[@]}"
+
+gdir=$CACHE/bench-guest
+mkdir -p "$gdir"
+stage build-tcp-bench gcc -O2 -static -Wall -o "$gdir/tcp_bench" "$TOP/bench/tcp/tcp_bench.c"
+
+for side in base tip; do
+	stage "boot-bench-$side" env GUEST_FILES="$gdir" PAGE_FRAG_TREE=$([ $side = base ] && echo "$src_base" || echo "$TREE") \
+		bash "$S/boot.sh" "bench-$side" "$TOP/tests/plan/bench" -icount shift=0,sleep=off
+	tr -d '\r' <"$LOGS/boot-bench-$side.serial" | grep -E 'page_frag_bench: ' |
+		sed 's/.*page_frag_bench: //' >"$LOGS/bench-$side.txt"
+done
+
+out=$LOGS/bench.table
+{
+	echo "base: $(git -C "$TREE" log -1 --format=%s base)"
+	echo "tip:  $(git -C "$TREE" rev-parse --short "$BRANCH") ($(git -C "$TREE" rev-list --count base.."$BRANCH") patches)"
+	echo
+	printf '| %-20s | %14s | %14s | %8s |\n' case "base ns/op" "tip ns/op" tip/base
+	printf '|%s|%s|%s|%s|\n' ----------------------: --------------: --------------: --------:
+	while read -r _ name _ n _ total _ net _ per; do
+		tper=$(awk -v c="$name" '$2 == c { print $10 }' "$LOGS/bench-tip.txt")
+		[ -n "$tper" ] || tper=nan
+		[ "$name" = empty ] && continue
+		printf '| %-20s | %14s | %14s | %8s |\n' "$name" "$per" "$tper" \
+			"$(awk -v a="$per" -v b="$tper" 'BEGIN { if (a > 0 && b != "nan") printf "%.3f", b / a; else print "-" }')"
+	done < <(grep '^case ' "$LOGS/bench-base.txt")
+	echo
+	for side in base tip; do
+		printf 'sizeof(struct page_frag_cache) %s: %s bytes\n' "$side" \
+			"$(sed -n 's/^sizeof struct page_frag_cache //p' "$LOGS/bench-$side.txt")"
+	done
+	echo
+	echo "vmlinux (size): base vs tip"
+	size "$BUILD/bench-base/vmlinux" "$BUILD/bench-tip/vmlinux" | sed 's/^/  /'
+	echo
+	"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-base/vmlinux" "$BUILD/bench-tip/vmlinux" | tail -n 1
+	"$TREE/scripts/bloat-o-meter" -d "$BUILD/bench-base/vmlinux" "$BUILD/bench-tip/vmlinux" | tail -n 1
+} >"$out"
+cat "$out"
+grep -q nan "$out" && die "a case did not run on the tip"
+for side in base tip; do
+	grep -q '^case pair_75 ' "$LOGS/bench-$side.txt" || die "the $side run printed no figures"
+done

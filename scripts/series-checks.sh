@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Per-series checks: the cover letter and mail subjects, htmldocs and
+# coccicheck against the base, and an offline b4 send whose mails must
+# each git am.  Expects the series applied (scripts/apply.sh).
+#
+# usage: series-checks.sh [cover|htmldocs|cocci|b4]...
+. "$(dirname "$0")/lib.sh"
+checks=("$@")
+[ ${#checks[@]} -gt 0 ] || checks=(cover htmldocs cocci b4)
+out=$LOGS/series
+mkdir -p "$out"
+tip=$(git -C "$TREE" rev-parse "$BRANCH")
+# Debian's python3 for sphinx, spdxcheck and b4, whatever python3 PATH has.
+export PATH=/usr/bin:$PATH
+
+check_cover() {
+	local c=$TOP/patches/0000-cover-letter.patch n bad
+	[ -f "$c" ] || { echo "FIRST: no cover letter in patches/"; return 1; }
+	grep -q '^base-commit: [0-9a-f]\{40\}$' "$c" || { echo "FIRST: no base-commit: in the cover letter"; return 1; }
+	grep -q '\*\*\* SUBJECT HERE \*\*\*\|\*\*\* BLURB HERE \*\*\*' "$c" &&
+		{ echo "FIRST: the cover letter still has format-patch's placeholders"; return 1; }
+	grep -qiE '^(changes|changelog)' "$c" || { echo "FIRST: no changelog section (a line starting 'Changes')"; return 1; }
+	n=$(ls "$TOP"/patches/[0-9]*.patch | grep -vc '0000-cover-letter')
+	[ "$n" -le 15 ] || { echo "FIRST: $n patches, netdev takes at most 15"; return 1; }
+	bad=$(grep -L '^Subject: \[PATCH net-next [0-9]*/[0-9]*\]' "$TOP"/patches/*.patch || true)
+	[ -z "$bad" ] || { echo "FIRST: subject without [PATCH net-next N/M]: $(basename "$(echo "$bad" | head -n1)")"; return 1; }
+	echo "cover letter with base-commit and changelog, $n patches, all [PATCH net-next]"
+}
+
+htmldocs_at() {
+	local rev=$1 log=$out/htmldocs-$1.log
+	[ -f "$log.count" ] && return 0
+	kgit checkout -q -f "$rev"
+	make -C "$TREE" O="$BUILD/htmldocs" SPHINXDIRS=mm htmldocs >"$log" 2>&1 || true
+	grep -ciE '(warning|error)' "$log" >"$log.count" || true
+}
+
+check_htmldocs() {
+	need sphinx-build
+	local b a
+	htmldocs_at "$(git -C "$TREE" rev-parse base)"
+	htmldocs_at "$tip"
+	kgit checkout -q -f "$BRANCH"
+	b=$(cat "$out/htmldocs-$(git -C "$TREE" rev-parse base).log.count")
+	a=$(cat "$out/htmldocs-$tip.log.count")
+	if [ "$a" -gt "$b" ]; then
+		echo "FIRST: htmldocs warnings $b -> $a: $(diff <(grep -iE 'warning|error' "$out/htmldocs-$(git -C "$TREE" rev-parse base).log" | sort) \
+			<(grep -iE 'warning|error' "$out/htmldocs-$tip.log" | sort) | grep -m1 '^>' | cut -c3-)"
+		return 1
+	fi
+	echo "htmldocs (SPHINXDIRS=mm): $b warnings at base, $a at the tip"
+}
+
+# Every report-mode semantic patch of the tree, plus the project's own,
+# on the .c files the series touches, at the base and at the tip.
+cocci_at() {
+	local rev=$1 files=("${@:2}") dir=$out/cocci-$1 f
+	[ -f "$dir.count" ] && return 0
+	rm -rf "$dir"
+	mkdir -p "$dir/src"
+	for f in "${files[@]}"; do
+		git -C "$TREE" show "$rev:$f" >"$dir/src/${f//\//_}" 2>/dev/null || true
+	done
+	{ git -C "$TREE" ls-tree -r --name-only "$rev" scripts/coccinelle | grep '\.cocci$' |
+		while read -r s; do
+			git -C "$TREE" show "$rev:$s" | grep -q '^virtual report' && echo "$TREE/$s"
+		done
+	  ls "$TOP"/cocci/*.cocci 2>/dev/null; } >"$dir/scripts"
+	# The tree at $rev provides the semantic patches.
+	kgit checkout -q -f "$rev"
+	xargs -P "$JOBS" -I{} sh -c 'spatch --very-quiet -D report --no-show-diff \
+		--sp-file "$1" "$2"/src/* 2>/dev/null | sed "s#^#$(basename "$1"): #"' _ {} "$dir" \
+		<"$dir/scripts" | sed "s#$dir/src/##" | sort >"$dir.reports"
+	wc -l <"$dir.reports" >"$dir.count"
+}
+
+check_cocci() {
+	need spatch
+	local files b a base
+	base=$(git -C "$TREE" rev-parse base)
+	mapfile -t files < <(git -C "$TREE" diff --name-only base "$tip" -- '*.c' | grep -v '^tools/')
+	[ ${#files[@]} -gt 0 ] || { echo "no .c file touched"; return 0; }
+	cocci_at "$base" "${files[@]}"
+	cocci_at "$tip" "${files[@]}"
+	kgit checkout -q -f "$BRANCH"
+	b=$(cat "$out/cocci-$base.count")
+	a=$(cat "$out/cocci-$tip.count")
+	if [ "$a" -gt "$b" ]; then
+		echo "FIRST: coccicheck reports $b -> $a: $(comm -13 "$out/cocci-$base.reports" "$out/cocci-$tip.reports" | head -n1)"
+		return 1
+	fi
+	echo "coccicheck on ${#files[@]} files: $b reports at base, $a at the tip"
+}
+
+check_b4() {
+	need b4
+	local w=$CACHE/b4 n sent m
+	rm -rf "$w"
+	git clone -q --no-local --no-checkout "$TREE" "$w/tree" 2>/dev/null ||
+		git clone -q "$TREE" "$w/tree"
+	(
+		cd "$w/tree"
+		git config user.name "$(git log -1 --format=%an "origin/$BRANCH")"
+		git config user.email "$(git log -1 --format=%ae "origin/$BRANCH")"
+		git config sendemail.smtpServer /bin/false
+		git checkout -q -B base-b4 "$(git rev-parse base)"
+		git checkout -q -B series-b4 "origin/$BRANCH"
+		b4 prep -e base-b4 >"$out/b4-prep.log" 2>&1
+		b4 prep --set-prefixes net-next >>"$out/b4-prep.log" 2>&1
+		cover=$w/cover.txt
+		{ cat "$TOP/cover-letter.txt"; } >"$cover"
+		GIT_EDITOR="cp '$cover'" b4 prep --edit-cover >>"$out/b4-prep.log" 2>&1
+		b4 prep --auto-to-cc >>"$out/b4-prep.log" 2>&1
+		b4 send -o "$w/out" --no-sign >"$out/b4-send.log" 2>&1
+	) || { echo "FIRST: b4 failed: $(tail -n 3 "$out/b4-prep.log" "$out/b4-send.log" 2>/dev/null | grep -v '^==' | tail -n1)"; return 1; }
+	n=$(git -C "$TREE" rev-list --count base.."$BRANCH")
+	sent=$(ls "$w/out"/*.eml 2>/dev/null | wc -l)
+	[ "$sent" -eq $((n + 1)) ] || { echo "FIRST: b4 wrote $sent mails, want $((n + 1)) (cover + $n)"; return 1; }
+	grep -q '^To: ' "$w/out"/0000-*.eml || { echo "FIRST: the cover letter has no To: (get_maintainer.pl)"; return 1; }
+	grep -L '^Subject: \[PATCH net-next' "$w/out"/*.eml | grep -q . &&
+		{ echo "FIRST: a mail without [PATCH net-next"; return 1; }
+	git -C "$w/tree" checkout -q -B am-check base-b4
+	for m in $(ls "$w/out"/*.eml | grep -v '/0000-'); do
+		git -C "$w/tree" am -q "$m" >/dev/null 2>&1 ||
+			{ git -C "$w/tree" am --abort; echo "FIRST: $(basename "$m") does not git am"; return 1; }
+	done
+	[ "$(git -C "$w/tree" rev-parse 'HEAD^{tree}')" = "$(git -C "$TREE" rev-parse "$BRANCH^{tree}")" ] ||
+		{ echo "FIRST: the mails applied give another tree than the series"; return 1; }
+	echo "b4 send -o: cover + $n mails, To/Cc from get_maintainer.pl, all git am to the series' tree"
+}
+
+fail=0
+for c in "${checks[@]}"; do
+	t0=$(date +%s)
+	if msg=$(check_"$c" 2>&1); then v=✓; else v=✗; fail=1; fi
+	printf '%-9s %s %4ss  %s\n' "$c" "$v" $(($(date +%s) - t0)) "$(echo "$msg" | tail -n1 | sed 's/^FIRST: //')"
+done
+kgit checkout -q -f "$BRANCH"
+exit $fail

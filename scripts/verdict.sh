@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Judge a guest's serial log: every test of the plan reported, none failed,
+# the plan ran to its end on two CPUs, and the kernel did not complain
+# (BUG:, WARNING:, Oops, Call Trace, panic).  Prints a table.
+#
+# usage: verdict.sh SERIAL-LOG [RESULTS-FILE]
+# RESULTS-FILE gets one line per test: "<name> pass|fail|skip <guest s>".
+set -euo pipefail
+serial=${1:?usage: verdict.sh SERIAL-LOG [RESULTS-FILE]}
+results=${2:-/dev/null}
+[ -f "$serial" ] || { echo "error: no serial log $serial" >&2; exit 1; }
+log=$(tr -d '\r' <"$serial")
+fail=0
+: >"$results"
+rows=$(echo "$log" | grep -E '^WB-RESULT ' | while read -r _ tname trc tsec; do
+	case $trc in
+	0) v=pass ;;
+	4) v=skip ;;
+	*) v=fail ;;
+	esac
+	echo "$tname $v $tsec"
+done)
+[ -z "$rows" ] || echo "$rows" >"$results"
+if [ -z "$rows" ]; then
+	echo "error: no test ran"
+	fail=1
+elif echo "$rows" | grep -q ' fail '; then
+	fail=1
+fi
+if ! echo "$log" | grep -q '^WB-DONE'; then
+	echo "error: the guest did not reach the end of its plan"
+	fail=1
+fi
+if bad=$(echo "$log" | grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|kernel BUG'); then
+	echo "error: the kernel complained:"
+	echo "$bad" | head -n 20
+	fail=1
+fi
+cpus=$(echo "$log" | sed -n 's/^WB-BOOTED cpus=//p' | head -n1)
+if [ "${cpus:-0}" -lt 2 ]; then
+	echo "error: the guest brought up ${cpus:-no} CPUs, want 2"
+	fail=1
+fi
+printf '%-28s %-8s %s\n' test verdict "guest s"
+if [ -n "$rows" ]; then
+	echo "$rows" | while read -r tname v tsec; do
+		printf '%-28s %-8s %s\n' "$tname" "$v" "$tsec"
+	done
+fi
+exit $fail

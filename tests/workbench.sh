@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Tests of the workbench itself: the serial-log verdict, the messages of a
+# stage that cannot do its job, apply stopping at a bad patch with its
+# name, export refusing a dirty tree.  Uses a scratch repository, never
+# the kernel tree.
+. "$(dirname "$0")/../scripts/lib.sh"
+S=$TOP/scripts
+tmp=$CACHE/wb-test
+rm -rf "$tmp"
+mkdir -p "$tmp"
+pass=0 failed=0
+ok() { pass=$((pass + 1)); echo "ok: $*"; }
+ko() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# expect 0|1 "what" cmd...: the command must succeed (0) or fail (1).
+expect() {
+	local want=$1 what=$2 rc=0
+	shift 2
+	"$@" >"$tmp/out" 2>&1 || rc=$?
+	if { [ "$want" = 0 ] && [ $rc -eq 0 ]; } || { [ "$want" = 1 ] && [ $rc -ne 0 ]; }; then
+		ok "$what"
+	else
+		ko "$what (exit $rc)"
+		sed 's/^/    /' "$tmp/out"
+	fi
+}
+# and the output must say something
+says() {
+	if grep -qE "$1" "$tmp/out"; then ok "  ... says /$1/"; else ko "  ... does not say /$1/"; sed 's/^/    /' "$tmp/out"; fi
+}
+
+# 1. The verdict on serial logs.
+good='WB-BOOTED cpus=2
+WB-RESULT page_frag_smoke 0 0.25
+WB-RESULT page_frag_large 4 0.01
+WB-DONE'
+printf '%s\n' "$good" >"$tmp/good"
+expect 0 "verdict: a clean log passes" bash "$S/verdict.sh" "$tmp/good"
+printf '%s\n' "$good" | sed 's/smoke 0/smoke 1/' >"$tmp/failed"
+expect 1 "verdict: a failed test fails" bash "$S/verdict.sh" "$tmp/failed"
+for word in 'WARNING: CPU: 1 PID: 7 at mm/page_frag_cache.c:60' 'BUG: KASAN: use-after-free' \
+	'Oops: general protection fault' 'Call Trace:' 'Kernel panic - not syncing: x'; do
+	printf '%s\n%s\n' "$good" "$word" >"$tmp/complaint"
+	expect 1 "verdict: '${word%%:*}' in the log fails" bash "$S/verdict.sh" "$tmp/complaint"
+done
+printf '%s\n' "$good" | grep -v WB-DONE >"$tmp/cut"
+expect 1 "verdict: a plan that did not finish fails" bash "$S/verdict.sh" "$tmp/cut"
+says 'did not reach the end'
+printf '%s\n' "$good" | sed 's/cpus=2/cpus=1/' >"$tmp/onecpu"
+expect 1 "verdict: one CPU fails" bash "$S/verdict.sh" "$tmp/onecpu"
+printf 'WB-BOOTED cpus=2\nWB-DONE\n' >"$tmp/empty"
+expect 1 "verdict: no test at all fails" bash "$S/verdict.sh" "$tmp/empty"
+
+# 2. A missing tool is named, with what to do.
+expect 1 "need: a missing tool fails" bash -c ". '$S/lib.sh'; need no-such-tool-xyz"
+says 'missing tools: no-such-tool-xyz.*make deps'
+
+# 3. apply and export on a scratch tree.
+r=$tmp/tree
+git init -q -b series "$r"
+echo one >"$r/file"
+git -C "$r" add file
+git -C "$r" -c user.name=t -c user.email=t@t commit -q -m base
+git -C "$r" tag base
+mkdir -p "$tmp/top/patches"
+cp "$TOP/cover-letter.txt" "$tmp/top/"
+echo two >"$r/file"
+git -C "$r" -c user.name=t -c user.email=t@t commit -q -am "good change"
+git -C "$r" format-patch -q -1 -o "$tmp/top/patches"
+sed 's/^-one$/-three/' "$tmp/top/patches"/0001-*.patch >"$tmp/top/patches/0002-bad.patch"
+printf '0001-good-change.patch\n0002-bad.patch\n' >"$tmp/top/series"
+export PAGE_FRAG_TREE=$r
+expect 1 "apply: a patch that does not apply stops the run" \
+	env SERIES_FILE="$tmp/top/series" bash "$S/apply.sh" "$tmp/top/patches"
+says '0002-bad.patch does not apply'
+printf '0001-good-change.patch\n0003-missing.patch\n' >"$tmp/top/series"
+expect 1 "apply: a patch named in series but missing stops the run" \
+	env SERIES_FILE="$tmp/top/series" bash "$S/apply.sh" "$tmp/top/patches"
+says '0003-missing.patch'
+printf '0001-good-change.patch\n' >"$tmp/top/series"
+expect 0 "apply: a good series applies" env SERIES_FILE="$tmp/top/series" bash "$S/apply.sh" "$tmp/top/patches"
+echo dirt >"$r/untracked"
+expect 1 "export: a dirty tree is refused" env EXPORT_DIR="$tmp/out" bash "$S/export.sh"
+says 'dirty'
+unset PAGE_FRAG_TREE
+
+echo "$pass passed, $failed failed"
+[ $failed -eq 0 ]
