@@ -51,50 +51,44 @@ if [ ! -f "$stamp" ]; then
 	touch "$stamp"
 fi
 
-# Build one object at one revision; remember the warning count.
+# Build the objects at one revision in one make (both CPUs busy);
+# remember the log, the warning count and the exit code.  Keyed by the
+# revision and the object list, so that a revision is built once.
+key=$(printf '%s\n' "${objs[@]}" | sha1sum | cut -c1-12)
 build_at() {
-	local rev=$1 obj=$2 dir=$res/$1 log
-	log=$dir/${obj//\//_}.log
+	local rev=$1 log=$res/$1-$key.log rc=0 obj present=()
 	[ -f "$log.count" ] && return 0
-	mkdir -p "$dir"
-	if [ "$(git -C "$TREE" rev-parse HEAD)" != "$rev" ]; then
-		kgit checkout -q -f "$rev"
-	fi
-	if ! git -C "$TREE" cat-file -e "$rev:${obj%.o}.c" 2>/dev/null; then
+	kgit checkout -q -f "$rev"
+	for obj in "${objs[@]}"; do
+		rm -f "$O/$obj"
+		git -C "$TREE" cat-file -e "$rev:${obj%.o}.c" 2>/dev/null && present+=("$obj")
+	done
+	if [ ${#present[@]} -gt 0 ]; then
+		"${KMAKE[@]}" -k W=1 "${extra[@]}" "${present[@]}" >"$log" 2>&1 || rc=$?
+	else
 		: >"$log"
-		echo 0 >"$log.count"
-		echo 0 >"$log.rc"
-		return 0
 	fi
-	rm -f "$O/$obj"
-	local rc=0
-	"${KMAKE[@]}" W=1 "${extra[@]}" "$obj" >"$log" 2>&1 || rc=$?
 	grep -cE '(warning|error):' "$log" >"$log.count" || true
 	echo $rc >"$log.rc"
 }
 
 head_before=$(git -C "$TREE" symbolic-ref -q --short HEAD || git -C "$TREE" rev-parse HEAD)
 trap 'kgit checkout -q -f "$head_before"' EXIT
-for rev in "$p" "$c"; do
-	for obj in "${objs[@]}"; do
-		build_at "$rev" "$obj"
-	done
-done
+build_at "$p"
+build_at "$c"
 
+b=$res/$p-$key.log
+a=$res/$c-$key.log
 rc=0
-for obj in "${objs[@]}"; do
-	b=$res/$p/${obj//\//_}.log
-	a=$res/$c/${obj//\//_}.log
-	if [ "$(cat "$a.rc")" != 0 ]; then
-		echo "FIRST: $obj does not build: $(grep -m1 -E 'error|Error' "$a")"
-		rc=1
-	elif [ "$(cat "$a.count")" -gt "$(cat "$b.count")" ]; then
-		echo "FIRST: $obj: warnings $(cat "$b.count") -> $(cat "$a.count"):" \
-			"$(diff <(grep -E 'warning:' "$b" | sed 's/:[0-9]*:[0-9]*:/:/' | sort) \
-				<(grep -E 'warning:' "$a" | sed 's/:[0-9]*:[0-9]*:/:/' | sort) |
-				grep -m1 '^>' | cut -c3-)"
-		rc=1
-	fi
-done
-[ $rc -eq 0 ] && echo "${#objs[@]} objects, no new warning (W=1 ${extra[*]})"
+if [ "$(cat "$a.rc")" != 0 ]; then
+	echo "FIRST: does not build: $(grep -m1 -E 'error|Error' "$a")"
+	rc=1
+elif [ "$(cat "$a.count")" -gt "$(cat "$b.count")" ]; then
+	echo "FIRST: warnings $(cat "$b.count") -> $(cat "$a.count"):" \
+		"$(diff <(grep -E 'warning:' "$b" | sed 's/:[0-9]*:[0-9]*:/:/' | sort) \
+			<(grep -E 'warning:' "$a" | sed 's/:[0-9]*:[0-9]*:/:/' | sort) |
+			grep -m1 '^>' | cut -c3-)"
+	rc=1
+fi
+[ $rc -eq 0 ] && echo "${#objs[@]} objects (${objs[*]}): $(cat "$b.count") -> $(cat "$a.count") warnings (W=1 ${extra[*]})"
 exit $rc
