@@ -16,16 +16,29 @@ dir=$(dirname "$0")
 module=$dir/page_frag/page_frag_test.ko
 
 case $mode in
-smoke)		nr=${2:-10000};	params="test_alloc_len=2048" ;;
-aligned)	nr=${2:-200000};	params="test_alloc_len=75 test_align=64" ;;
-nonaligned)	nr=${2:-200000};	params="test_alloc_len=75" ;;
-large)		nr=${2:-20000};	params="test_alloc_len=10048" ;;
+smoke)
+	nr=${2:-10000}
+	params="test_alloc_len=2048"
+	;;
+aligned)
+	nr=${2:-200000}
+	params="test_alloc_len=75 test_align=64"
+	;;
+nonaligned)
+	nr=${2:-200000}
+	params="test_alloc_len=75"
+	;;
+large)
+	nr=${2:-20000}
+	params="test_alloc_len=10048"
+	;;
 *)
 	echo "usage: $0 [smoke|aligned|nonaligned|large] [nr_test]" >&2
 	exit 1
 	;;
 esac
-params="nr_test=$nr $params test_push_cpu=${PUSH_CPU:-0} test_pop_cpu=${POP_CPU:-1}"
+params="nr_test=$nr $params"
+params="$params test_push_cpu=${PUSH_CPU:-0} test_pop_cpu=${POP_CPU:-1}"
 
 echo "TAP version 13"
 echo "1..1"

@@ -10,8 +10,9 @@
  * than there are fill values, so fragments that are alive at the same time
  * never share a fill value: a fragment that overlaps another one, runs past
  * the end of its page or is handed out again before it was freed shows up
- * as a mismatch.  Misaligned fragments and fragments that cross their
- * (compound) page are caught by the producer.
+ * as a mismatch.  Misaligned fragments, fragments that cross their
+ * (compound) page and fragments that do not follow the previous one in
+ * their page are caught by the producer.
  *
  * The test runs in the module's init function.  Loading succeeds when the
  * test passed and fails with an error code otherwise, so the exit status of
@@ -27,6 +28,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/page_frag_cache.h>
 #include <linux/ptr_ring.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -84,11 +86,34 @@ static void *frag_alloc(struct frag_test *t)
 	return page_frag_alloc(&t->cache, test_alloc_len, GFP_KERNEL);
 }
 
+/*
+ * Fragments are carved from the start of a page upward: the next fragment
+ * from the same page follows the previous one (rounded up to the
+ * alignment), unless the page was recycled and carving restarted at its
+ * start.  Callers such as TCP rely on this to coalesce adjacent fragments.
+ */
+static int frag_check_order(void *prev, void *va)
+{
+	struct page *head = virt_to_head_page(va);
+	unsigned long next;
+
+	if (!prev || virt_to_head_page(prev) != head)
+		return 0;
+	next = (unsigned long)prev + test_alloc_len;
+	if (test_align)
+		next = ALIGN(next, test_align);
+	if ((unsigned long)va == next || va == page_address(head))
+		return 0;
+	pr_err("fragment at %p follows %p: want %p or the start of the page\n",
+	       va, prev, (void *)next);
+	return -EINVAL;
+}
+
 static int frag_push(void *arg)
 {
 	struct frag_test *t = arg;
+	void *va, *prev = NULL;
 	unsigned int seq;
-	void *va;
 
 	for (seq = 0; seq < nr_test; seq++) {
 		if (atomic_read(&t->stop))
@@ -115,6 +140,12 @@ static int frag_push(void *arg)
 			page_frag_free(va);
 			break;
 		}
+		if (frag_check_order(prev, va)) {
+			t->push_err = -EINVAL;
+			page_frag_free(va);
+			break;
+		}
+		prev = va;
 		memset(va, frag_fill(seq), test_alloc_len);
 
 		while (ptr_ring_produce(&t->ring, va)) {
@@ -160,6 +191,51 @@ static int frag_pop(void *arg)
 	}
 	t->popped = seq;
 	kthread_complete_and_exit(&t->pop_done, 0);
+}
+
+/*
+ * Requests the allocator must refuse with NULL, on a cache of their own:
+ * zero bytes, more than the largest page the cache uses, and an alignment
+ * that no page of the cache can satisfy.  A normal request must still
+ * work afterwards.
+ */
+static int frag_check_refusals(void)
+{
+	static const struct {
+		unsigned int len;
+		unsigned int align;
+		const char *what;
+	} bad[] = {
+		{ 0, 0, "zero bytes" },
+		{ PAGE_FRAG_CACHE_MAX_SIZE + 1, 0, "larger than any page" },
+		{ 64, 2 * PAGE_FRAG_CACHE_MAX_SIZE, "aligned beyond any page" },
+	};
+	struct page_frag_cache nc;
+	int i, err = 0;
+	void *va;
+
+	page_frag_cache_init(&nc);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (bad[i].align)
+			va = page_frag_alloc_align(&nc, bad[i].len, GFP_KERNEL,
+						   bad[i].align);
+		else
+			va = page_frag_alloc(&nc, bad[i].len, GFP_KERNEL);
+		if (va) {
+			pr_err("%s: got %p, want NULL\n", bad[i].what, va);
+			page_frag_free(va);
+			err = -EINVAL;
+		}
+	}
+	va = page_frag_alloc(&nc, PAGE_SIZE, GFP_KERNEL);
+	if (!va) {
+		pr_err("a PAGE_SIZE fragment failed after the refusals\n");
+		err = -ENOMEM;
+	} else {
+		page_frag_free(va);
+	}
+	page_frag_cache_drain(&nc);
+	return err;
 }
 
 static int frag_check_params(void)
@@ -258,6 +334,9 @@ static int __init page_frag_test_init(void)
 	err = frag_check_params();
 	if (err)
 		return err;
+	err = frag_check_refusals();
+	if (err)
+		return err;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -265,6 +344,7 @@ static int __init page_frag_test_init(void)
 	err = ptr_ring_init(&t->ring, TEST_RING_SIZE, GFP_KERNEL);
 	if (err)
 		goto free;
+	page_frag_cache_init(&t->cache);
 	init_completion(&t->push_done);
 	init_completion(&t->pop_done);
 	atomic_set(&t->stop, 0);
