@@ -13,7 +13,11 @@ need gcc make ccache flex bison bc
 
 name=${1:-x86_64}
 shift || true
-frags=("$@")
+frags=()
+for f in "$@"; do
+	[ -f "$f" ] || die "no config fragment $f"
+	frags+=("$(realpath "$f")")
+done
 [ ${#frags[@]} -gt 0 ] || frags=("$TOP/config/x86_64.config")
 O=$BUILD/$name
 mkdir -p "$O"
