@@ -36,11 +36,19 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$O/.fragsum" 2>/dev/null)" != "$sum" ]; th
 	(cd "$O" && KCONFIG_CONFIG=.config "$TREE/scripts/kconfig/merge_config.sh" -m -O "$O" .config "${frags[@]}")
 	"${KMAKE[@]}" olddefconfig
 	# Every option the fragments ask for must have survived.
+	# (a later fragment overrides an earlier one, as merge_config does)
 	bad=0
 	while read -r line; do
-		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
-		grep -qxF "$line" "$O/.config" || { echo "config: $line did not stick" >&2; bad=1; }
-	done < <(cat "${frags[@]}")
+		case "$line" in
+		CONFIG_*=*) grep -qxF "$line" "$O/.config" ;;
+		"# CONFIG_"*" is not set")
+			! grep -q "^$(echo "$line" | cut -d' ' -f2)=" "$O/.config" ;;
+		*) true ;;
+		esac || { echo "config: $line did not stick" >&2; bad=1; }
+	done < <(cat "${frags[@]}" | awk '
+		/^CONFIG_[A-Za-z0-9_]+=/ { k = $0; sub(/=.*/, "", k); v[k] = $0; if (!(k in o)) { o[k] = n++ } }
+		/^# CONFIG_[A-Za-z0-9_]+ is not set/ { k = $2; v[k] = $0; if (!(k in o)) { o[k] = n++ } }
+		END { for (k in v) print v[k] }')
 	[ $bad -eq 0 ] || die "the config fragments do not apply to this tree"
 	echo "$sum" >"$O/.fragsum"
 fi
