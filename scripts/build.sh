@@ -46,8 +46,8 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$O/.fragsum" 2>/dev/null)" != "$sum" ]; th
 		*) true ;;
 		esac || { echo "config: $line did not stick" >&2; bad=1; }
 	done < <(cat "${frags[@]}" | awk '
-		/^CONFIG_[A-Za-z0-9_]+=/ { k = $0; sub(/=.*/, "", k); v[k] = $0; if (!(k in o)) { o[k] = n++ } }
-		/^# CONFIG_[A-Za-z0-9_]+ is not set/ { k = $2; v[k] = $0; if (!(k in o)) { o[k] = n++ } }
+		/^CONFIG_[A-Za-z0-9_]+=/ { k = $0; sub(/=.*/, "", k); v[k] = $0; }
+		/^# CONFIG_[A-Za-z0-9_]+ is not set/ { k = $2; v[k] = $0; }
 		END { for (k in v) print v[k] }')
 	[ $bad -eq 0 ] || die "the config fragments do not apply to this tree"
 	echo "$sum" >"$O/.fragsum"
