@@ -72,3 +72,17 @@ kgit() {
 series_patches() {
 	grep -vE '^[[:space:]]*(#|$)' "${SERIES_FILE:-$TOP/series}" | awk '{print $1}'
 }
+
+# A second checkout of the kernel tree for the checks that build or read
+# sources at other revisions (allmodconfig builds, htmldocs), so that they
+# never move $TREE, which make run, walk and bench build from.
+# usage: check_src REV   (sets SRC to the worktree, checked out at REV)
+check_src() {
+	SRC=${PAGE_FRAG_CHECK_SRC:-$CACHE/check-src}
+	if [ ! -e "$SRC/.git" ]; then
+		git -C "$TREE" worktree prune
+		rm -rf "$SRC"
+		kgit worktree add -q --detach "$SRC" "$1"
+	fi
+	git -C "$SRC" -c advice.detachedHead=false checkout -q -f --detach "$1"
+}

@@ -31,8 +31,8 @@ check_cover() {
 htmldocs_at() {
 	local rev=$1 log=$out/htmldocs-$1.log
 	[ -f "$log.count" ] && return 0
-	kgit checkout -q -f "$rev"
-	make -C "$TREE" O="$BUILD/htmldocs" SPHINXDIRS=mm htmldocs >"$log" 2>&1 || true
+	check_src "$rev"
+	make -C "$SRC" O="$BUILD/htmldocs" SPHINXDIRS=mm htmldocs >"$log" 2>&1 || true
 	grep -ciE '(warning|error)' "$log" >"$log.count" || true
 }
 
@@ -41,7 +41,6 @@ check_htmldocs() {
 	local b a
 	htmldocs_at "$(git -C "$TREE" rev-parse base)"
 	htmldocs_at "$tip"
-	kgit checkout -q -f "$BRANCH"
 	b=$(cat "$out/htmldocs-$(git -C "$TREE" rev-parse base).log.count")
 	a=$(cat "$out/htmldocs-$tip.log.count")
 	if [ "$a" -gt "$b" ]; then
@@ -62,13 +61,13 @@ cocci_at() {
 	for f in "${files[@]}"; do
 		git -C "$TREE" show "$rev:$f" >"$dir/src/${f//\//_}" 2>/dev/null || true
 	done
-	{ git -C "$TREE" ls-tree -r --name-only "$rev" scripts/coccinelle | grep '\.cocci$' |
+	# The tree at $rev provides the semantic patches.
+	check_src "$rev"
+	{ git -C "$SRC" ls-files scripts/coccinelle | grep '\.cocci$' |
 		while read -r s; do
-			git -C "$TREE" show "$rev:$s" | grep -q '^virtual report' && echo "$TREE/$s"
+			grep -q '^virtual report' "$SRC/$s" && echo "$SRC/$s"
 		done
 	  ls "$TOP"/cocci/*.cocci 2>/dev/null; } >"$dir/scripts"
-	# The tree at $rev provides the semantic patches.
-	kgit checkout -q -f "$rev"
 	xargs -P "$JOBS" -I{} sh -c 'spatch --very-quiet -D report --no-show-diff \
 		--sp-file "$1" "$2"/src/* 2>/dev/null | sed "s#^#$(basename "$1"): #"' _ {} "$dir" \
 		<"$dir/scripts" | sed "s#$dir/src/##" | sort >"$dir.reports"
@@ -83,7 +82,6 @@ check_cocci() {
 	[ ${#files[@]} -gt 0 ] || { echo "no .c file touched"; return 0; }
 	cocci_at "$base" "${files[@]}"
 	cocci_at "$tip" "${files[@]}"
-	kgit checkout -q -f "$BRANCH"
 	b=$(cat "$out/cocci-$base.count")
 	a=$(cat "$out/cocci-$tip.count")
 	if [ "$a" -gt "$b" ]; then
@@ -136,5 +134,4 @@ for c in "${checks[@]}"; do
 	if msg=$(check_"$c" 2>&1); then v=✓; else v=✗; fail=1; fi
 	printf '%-9s %s %4ss  %s\n' "$c" "$v" $(($(date +%s) - t0)) "$(echo "$msg" | tail -n1 | sed 's/^FIRST: //')"
 done
-kgit checkout -q -f "$BRANCH"
 exit $fail

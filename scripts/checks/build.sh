@@ -24,7 +24,8 @@ res=$CACHE/checks/build-$arch
 mkdir -p "$O" "$res"
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export KBUILD_BUILD_TIMESTAMP="$WB_DATE"
-KMAKE=(make -s -C "$TREE" O="$O" ARCH="$arch" CC="ccache gcc" -j"$JOBS")
+check_src "$c"
+KMAKE=(make -s -C "$SRC" O="$O" ARCH="$arch" CC="ccache gcc" -j"$JOBS")
 
 objects() {
 	local o
@@ -43,8 +44,12 @@ fi
 # Configure and prepare once per arch (and again if the base changes).
 stamp=$O/.wb-prepared-$(git -C "$TREE" rev-parse base)
 if [ ! -f "$stamp" ]; then
-	kgit checkout -q -f "$c"
+	check_src "$c"
 	"${KMAKE[@]}" allmodconfig >"$O/prepare.log" 2>&1
+	# allmodconfig turns on CONFIG_WERROR: the W=1 warnings are what we
+	# count, they must not stop the build.
+	"$SRC/scripts/config" --file "$O/.config" -d WERROR
+	"${KMAKE[@]}" olddefconfig >>"$O/prepare.log" 2>&1
 	"${KMAKE[@]}" prepare >>"$O/prepare.log" 2>&1 ||
 		{ tail -n 20 "$O/prepare.log"; die "allmodconfig prepare failed for $arch"; }
 	rm -f "$O"/.wb-prepared-*
@@ -58,7 +63,7 @@ key=$(printf '%s\n' "${objs[@]}" | sha1sum | cut -c1-12)
 build_at() {
 	local rev=$1 log=$res/$1-$key.log rc=0 obj present=()
 	[ -f "$log.count" ] && return 0
-	kgit checkout -q -f "$rev"
+	check_src "$rev"
 	for obj in "${objs[@]}"; do
 		rm -f "$O/$obj"
 		git -C "$TREE" cat-file -e "$rev:${obj%.o}.c" 2>/dev/null && present+=("$obj")
@@ -72,8 +77,6 @@ build_at() {
 	echo $rc >"$log.rc"
 }
 
-head_before=$(git -C "$TREE" symbolic-ref -q --short HEAD || git -C "$TREE" rev-parse HEAD)
-trap 'kgit checkout -q -f "$head_before"' EXIT
 build_at "$p"
 build_at "$c"
 
