@@ -11,7 +11,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: test-full run test bench deps base apply build boot export walk check roundtrip
+.PHONY: test-quick run test bench deps base apply build boot export walk check roundtrip
 
 run:
 	@bash $(S)/run.sh
@@ -49,7 +49,7 @@ bench:
 check:
 	@bash $(S)/check.sh
 
-# Everything, including the allmodconfig W=1/sparse builds per patch,
-# htmldocs, coccicheck and the offline b4 send (long on a cold cache).
-test-full:
-	@FULL=1 bash $(S)/test.sh
+# make test without the long checks (allmodconfig W=1/sparse builds,
+# htmldocs, coccicheck, b4): for quick rounds while developing.
+test-quick:
+	@QUICK=1 bash $(S)/test.sh

@@ -32,6 +32,8 @@ htmldocs_at() {
 	local rev=$1 log=$out/htmldocs-$1.log
 	[ -f "$log.count" ] && return 0
 	check_src "$rev"
+	# From scratch: sphinx only reports on the documents it rereads.
+	rm -rf "$BUILD/htmldocs"
 	make -C "$SRC" O="$BUILD/htmldocs" SPHINXDIRS=mm htmldocs >"$log" 2>&1 || true
 	grep -ciE '(warning|error)' "$log" >"$log.count" || true
 }
@@ -95,7 +97,7 @@ check_b4() {
 	need b4
 	local w=$CACHE/b4 n sent m
 	rm -rf "$w"
-	git clone -q --no-local --no-checkout "$TREE" "$w/tree" 2>/dev/null ||
+	git clone -q --shared --no-checkout "$TREE" "$w/tree" 2>/dev/null ||
 		git clone -q "$TREE" "$w/tree"
 	(
 		cd "$w/tree"
@@ -108,7 +110,9 @@ check_b4() {
 		b4 prep --set-prefixes net-next >>"$out/b4-prep.log" 2>&1
 		cover=$w/cover.txt
 		{ cat "$TOP/cover-letter.txt"; } >"$cover"
-		GIT_EDITOR="cp '$cover'" b4 prep --edit-cover >>"$out/b4-prep.log" 2>&1
+		# b4 runs core.editor (or $EDITOR) on the cover text.
+		git config core.editor "cp $cover"
+		b4 prep --edit-cover >>"$out/b4-prep.log" 2>&1
 		b4 prep --auto-to-cc >>"$out/b4-prep.log" 2>&1
 		b4 send -o "$w/out" --no-sign >"$out/b4-send.log" 2>&1
 	) || { echo "FIRST: b4 failed: $(tail -n 3 "$out/b4-prep.log" "$out/b4-send.log" 2>/dev/null | grep -v '^==' | tail -n1)"; return 1; }

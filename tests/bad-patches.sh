@@ -49,10 +49,24 @@ must_fail() {
 	fi
 }
 
+# must_fail_series CHECK SHA WHAT: a per-series check on base..SHA
+must_fail_series() {
+	local check=$1 sha=$2 what=$3 out rc=0
+	out=$(PAGE_FRAG_BRANCH=$sha bash "$TOP/scripts/series-checks.sh" "$check" 2>&1) || rc=$?
+	if [ $rc -ne 0 ]; then
+		pass=$((pass + 1))
+		printf 'ok: %-16s catches %s: %s\n' "$check" "$what" "$(echo "$out" | sed -n 's/^[a-z0-9]* *✗ *[0-9]*s *//p' | cut -c1-100)"
+	else
+		failed=$((failed + 1))
+		printf 'FAIL: %-14s misses %s\n' "$check" "$what"
+		echo "$out" | tail -n 5 | sed 's/^/    /'
+	fi
+}
+
 f=mm/page_frag_cache.c
 sha=$(bad new-warning yes "printf '\nstatic int page_frag_wb_unused;\n' >>$f")
-# The allmodconfig build cases need the long W=1/sparse builds: FULL=1.
-if [ -n "${FULL:-}" ]; then
+# The allmodconfig build cases need the long W=1/sparse builds: not with QUICK=1.
+if [ -z "${QUICK:-}" ]; then
 	must_fail build-x86_64 "$sha" "a new compiler warning"
 	must_fail build-i386 "$sha" "a new compiler warning"
 	sha=$(bad build-error yes "printf '\nint page_frag_wb_broken(void) { return undeclared_thing; }\n' >>$f")
@@ -74,6 +88,12 @@ sha=$(bad fixes yes "printf '\n/* A comment. */\n' >>$f; true")
 git -C "$wt" commit -q --amend -m "$(git -C "$wt" log -1 --format=%B | sed 's/^Signed-off-by/Fixes: 1234 (bad)\nSigned-off-by/')"
 must_fail signoff "$(git -C "$wt" rev-parse HEAD)" "a malformed Fixes: tag"
 
-[ -z "${FULL:-}" ] || kgit checkout -q -f "$BRANCH"
+# The per-series checks, on a branch that ends with the bad patch.
+if [ -z "${QUICK:-}" ]; then
+	sha=$(bad cocci yes "sed -i 's/page_frag_cache_is_pfmemalloc(nc)/(nc->encoded_va \& PAGE_FRAG_CACHE_PFMEMALLOC_BIT)/' net/core/skbuff.c")
+	must_fail_series cocci "$sha" "a caller decoding encoded_va (the project's semantic patch)"
+	sha=$(bad htmldocs yes "printf '\nA broken reference: :c:func:\`page_frag_wb_nothing\n' >>Documentation/mm/page_frags.rst")
+	must_fail_series htmldocs "$sha" "a documentation warning"
+fi
 echo "$pass caught, $failed missed"
 [ $failed -eq 0 ]
