@@ -27,7 +27,7 @@ mkdir -p "$gdir"
 stage build-tcp-bench gcc -O2 -static -Wall -o "$gdir/tcp_bench" "$TOP/bench/tcp/tcp_bench.c"
 
 for side in base tip; do
-	stage "boot-bench-$side" env GUEST_FILES="$gdir" PAGE_FRAG_TREE=$([ $side = base ] && echo "$src_base" || echo "$TREE") \
+	stage "boot-bench-$side" env GUEST_FILES="$gdir" KERNEL_ARGS=loglevel=7 PAGE_FRAG_TREE=$([ $side = base ] && echo "$src_base" || echo "$TREE") \
 		bash "$S/boot.sh" "bench-$side" "$TOP/tests/plan/bench" -icount shift=0,sleep=off
 	tr -d '\r' <"$LOGS/boot-bench-$side.serial" | grep -E 'page_frag_bench: ' |
 		sed 's/.*page_frag_bench: //' >"$LOGS/bench-$side.txt"

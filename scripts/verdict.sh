@@ -37,7 +37,8 @@ if bad=$(echo "$log" | grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|kern
 	echo "$bad" | head -n 20
 	fail=1
 fi
-cpus=$(echo "$log" | sed -n 's/^WB-BOOTED cpus=//p' | head -n1)
+# Kernel messages may run into the marker's line on the console.
+cpus=$(echo "$log" | sed -n 's/^WB-BOOTED cpus=\([0-9]*\).*/\1/p' | head -n1)
 if [ "${cpus:-0}" -lt 2 ]; then
 	echo "error: the guest brought up ${cpus:-no} CPUs, want 2"
 	fail=1
