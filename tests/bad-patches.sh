@@ -32,16 +32,12 @@ Signed-off-by: $author"
 }
 
 pass=0 failed=0
-# must_fail CHECK SHA WHAT
-must_fail() {
-	local check=$1 sha=$2 what=$3 out rc=0
-	case $check in
-	build-*) out=$(bash "$C/build.sh" "${check#build-}" "$tip" "$sha" 2>&1) || rc=$? ;;
-	*) out=$(bash "$C/$check.sh" "$tip" "$sha" 2>&1) || rc=$? ;;
-	esac
-	if [ $rc -ne 0 ]; then
+# verdict CHECK WHAT RC FIRST-LINE OUTPUT: count and print one case
+verdict() {
+	local check=$1 what=$2 rc=$3 first=$4 out=$5
+	if [ "$rc" -ne 0 ]; then
 		pass=$((pass + 1))
-		printf 'ok: %-16s catches %s: %s\n' "$check" "$what" "$(echo "$out" | grep -m1 '^FIRST: ' | cut -c8- | cut -c1-100)"
+		printf 'ok: %-16s catches %s: %s\n' "$check" "$what" "$(echo "$first" | cut -c1-100)"
 	else
 		failed=$((failed + 1))
 		printf 'FAIL: %-14s misses %s\n' "$check" "$what"
@@ -49,18 +45,21 @@ must_fail() {
 	fi
 }
 
+# must_fail CHECK SHA WHAT: a per-patch check on SHA against the tip
+must_fail() {
+	local check=$1 sha=$2 what=$3 out rc=0
+	case $check in
+	build-*) out=$(bash "$C/build.sh" "${check#build-}" "$tip" "$sha" 2>&1) || rc=$? ;;
+	*) out=$(bash "$C/$check.sh" "$tip" "$sha" 2>&1) || rc=$? ;;
+	esac
+	verdict "$check" "$what" $rc "$(echo "$out" | grep -m1 '^FIRST: ' | cut -c8-)" "$out"
+}
+
 # must_fail_series CHECK SHA WHAT: a per-series check on base..SHA
 must_fail_series() {
 	local check=$1 sha=$2 what=$3 out rc=0
 	out=$(PAGE_FRAG_BRANCH=$sha bash "$TOP/scripts/series-checks.sh" "$check" 2>&1) || rc=$?
-	if [ $rc -ne 0 ]; then
-		pass=$((pass + 1))
-		printf 'ok: %-16s catches %s: %s\n' "$check" "$what" "$(echo "$out" | sed -n 's/^[a-z0-9]* *✗ *[0-9]*s *//p' | cut -c1-100)"
-	else
-		failed=$((failed + 1))
-		printf 'FAIL: %-14s misses %s\n' "$check" "$what"
-		echo "$out" | tail -n 5 | sed 's/^/    /'
-	fi
+	verdict "$check" "$what" $rc "$(echo "$out" | sed -n 's/^[a-z0-9]* *✗ *[0-9]*s *//p')" "$out"
 }
 
 f=mm/page_frag_cache.c
