@@ -23,6 +23,10 @@ cover=$TOP/cover-letter.txt
 [ -f "$cover" ] || die "$cover is missing (its first paragraph is the cover subject)"
 
 # format-patch, fixed so that the output depends only on the commits.
+# The index lines abbreviate blob names to core.abbrev, which git sizes
+# by the number of objects in the repository when it is not set: a fresh
+# tree and an old one would write different bytes. Pin it to 12, as
+# Documentation/process/submitting-patches.rst asks for commit ids.
 fmt() {
 	local out=$1 tip
 	tip=$(git -C "$TREE" rev-parse "$BRANCH")
@@ -30,7 +34,7 @@ fmt() {
 	GIT_COMMITTER_NAME=$(git -C "$TREE" log -1 --format=%an "$BRANCH") \
 	GIT_COMMITTER_EMAIL=$(git -C "$TREE" log -1 --format=%ae "$BRANCH") \
 	git -C "$TREE" -c "branch.$BRANCH.description=$(cat "$cover")" \
-		-c format.signature= \
+		-c format.signature= -c core.abbrev=12 \
 		format-patch -q -o "$out" --numbered --cover-letter \
 		--cover-from-description=subject \
 		--subject-prefix='PATCH net-next' --base=base \
