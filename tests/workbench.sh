@@ -50,6 +50,12 @@ printf '%s\n' "$good" | sed 's/cpus=2/cpus=1/' >"$tmp/onecpu"
 expect 1 "verdict: one CPU fails" bash "$S/verdict.sh" "$tmp/onecpu"
 printf 'WB-BOOTED cpus=2\nWB-DONE\n' >"$tmp/empty"
 expect 1 "verdict: no test at all fails" bash "$S/verdict.sh" "$tmp/empty"
+says 'no test ran'
+# A guest that dies before its first result must still be told apart.
+printf 'WB-BOOTED cpus=2\nWB-START page_frag_smoke\nkernel BUG at include/linux/mm.h:1140!\nKernel panic - not syncing: Fatal exception\n' >"$tmp/panic"
+expect 1 "verdict: a panic before the first result fails" bash "$S/verdict.sh" "$tmp/panic"
+says 'no test ran'
+says 'kernel complained'
 
 # 2. A missing tool is named, with what to do.
 expect 1 "need: a missing tool fails" bash -c ". '$S/lib.sh'; need no-such-tool-xyz"
