@@ -38,7 +38,10 @@ PY
 		echo "FAIL: the selftest passes with mutation '$name'"
 	else
 		pass=$((pass + 1))
-		echo "ok: '$name' caught: $(grep -m1 -E ' fail |error:' "$LOGS/mutation-$name.log")"
+		# What caught it: a failed test, else the kernel's complaint.
+		echo "ok: '$name' caught: $(grep -m1 -E ' fail ' "$LOGS/mutation-$name.log" ||
+			grep -m1 -E 'BUG|WARNING:|Oops|panic' "$LOGS/mutation-$name.log" ||
+			grep -m1 'error:' "$LOGS/mutation-$name.log")"
 	fi
 }
 
