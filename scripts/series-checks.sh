@@ -55,8 +55,17 @@ check_htmldocs() {
 
 # Every report-mode semantic patch of the tree, plus the project's own,
 # on the .c files the series touches, at the base and at the tip.
+# Results are kept per revision, file list and project semantic patches,
+# so that base and tip are always compared on the same files with the same
+# rules, even after the series starts or stops touching a file.
+cocci_key() {
+	{ printf '%s\n' "$@"; cat "$TOP"/cocci/*.cocci 2>/dev/null || true; } |
+		sha1sum | cut -c1-12
+}
+
 cocci_at() {
-	local rev=$1 files=("${@:2}") dir=$out/cocci-$1 f
+	local rev=$1 files=("${@:2}") dir f
+	dir=$out/cocci-$rev-$(cocci_key "${files[@]}")
 	[ -f "$dir.count" ] && return 0
 	rm -rf "$dir"
 	mkdir -p "$dir/src"
@@ -78,16 +87,17 @@ cocci_at() {
 
 check_cocci() {
 	need spatch
-	local files b a base
+	local files b a base key
 	base=$(git -C "$TREE" rev-parse base)
 	mapfile -t files < <(git -C "$TREE" diff --name-only base "$tip" -- '*.c' | grep -v '^tools/')
 	[ ${#files[@]} -gt 0 ] || { echo "no .c file touched"; return 0; }
+	key=$(cocci_key "${files[@]}")
 	cocci_at "$base" "${files[@]}"
 	cocci_at "$tip" "${files[@]}"
-	b=$(cat "$out/cocci-$base.count")
-	a=$(cat "$out/cocci-$tip.count")
+	b=$(cat "$out/cocci-$base-$key.count")
+	a=$(cat "$out/cocci-$tip-$key.count")
 	if [ "$a" -gt "$b" ]; then
-		echo "FIRST: coccicheck reports $b -> $a: $(comm -13 "$out/cocci-$base.reports" "$out/cocci-$tip.reports" | head -n1)"
+		echo "FIRST: coccicheck reports $b -> $a: $(comm -13 "$out/cocci-$base-$key.reports" "$out/cocci-$tip-$key.reports" | head -n1)"
 		return 1
 	fi
 	echo "coccicheck on ${#files[@]} files: $b reports at base, $a at the tip"

@@ -90,5 +90,30 @@ expect 1 "export: a dirty tree is refused" env EXPORT_DIR="$tmp/out" bash "$S/ex
 says 'dirty'
 unset PAGE_FRAG_TREE
 
+# 4. coccicheck compares base and tip on the same files, even when an
+# earlier version of the series touched other files: b.c has a report at
+# the base; the first series touches a.c and b.c (1 -> 1), the second only
+# a.c, where it adds a report (0 -> 1).
+r=$tmp/ctree
+git init -q -b series "$r"
+printf 'int a(void)\n{\n\treturn 0;\n}\n' >"$r/a.c"
+printf 'int b(struct page_frag_cache *nc)\n{\n\treturn nc->encoded_va & 1;\n}\n' >"$r/b.c"
+git -C "$r" add a.c b.c
+git -C "$r" -c user.name=t -c user.email=t@t commit -q -m base
+git -C "$r" tag base
+echo '/* touched */' >>"$r/a.c"
+echo '/* touched */' >>"$r/b.c"
+git -C "$r" -c user.name=t -c user.email=t@t commit -q -am "v1: touch a.c and b.c"
+cocci() {
+	env PAGE_FRAG_CACHE="$tmp/ccache" PAGE_FRAG_TREE="$r" PAGE_FRAG_CHECK_SRC="$tmp/csrc" \
+		bash "$S/series-checks.sh" cocci
+}
+expect 0 "cocci: a series that adds no report passes" cocci
+git -C "$r" checkout -q -B series base
+printf 'int a(struct page_frag_cache *nc)\n{\n\treturn nc->encoded_va & 2;\n}\n' >"$r/a.c"
+git -C "$r" -c user.name=t -c user.email=t@t commit -q -am "v2: a report in a.c"
+expect 1 "cocci: a new report fails when the series no longer touches a file with an old one" cocci
+says 'reports 0 -> 1'
+
 echo "$pass passed, $failed failed"
 [ $failed -eq 0 ]
