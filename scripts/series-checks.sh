@@ -63,9 +63,9 @@ cocci_key() {
 		sha1sum | cut -c1-12
 }
 
+# usage: cocci_at REV KEY FILE...
 cocci_at() {
-	local rev=$1 files=("${@:2}") dir f
-	dir=$out/cocci-$rev-$(cocci_key "${files[@]}")
+	local rev=$1 files=("${@:3}") dir=$out/cocci-$1-$2 f
 	[ -f "$dir.count" ] && return 0
 	rm -rf "$dir"
 	mkdir -p "$dir/src"
@@ -92,8 +92,8 @@ check_cocci() {
 	mapfile -t files < <(git -C "$TREE" diff --name-only base "$tip" -- '*.c' | grep -v '^tools/')
 	[ ${#files[@]} -gt 0 ] || { echo "no .c file touched"; return 0; }
 	key=$(cocci_key "${files[@]}")
-	cocci_at "$base" "${files[@]}"
-	cocci_at "$tip" "${files[@]}"
+	cocci_at "$base" "$key" "${files[@]}"
+	cocci_at "$tip" "$key" "${files[@]}"
 	b=$(cat "$out/cocci-$base-$key.count")
 	a=$(cat "$out/cocci-$tip-$key.count")
 	if [ "$a" -gt "$b" ]; then
