@@ -3,6 +3,7 @@
 #
 #   make run     apply the series to Debian's 6.12, build, boot, run the selftest
 #   make test    every check of the project
+#   make test-full  make test, booting every patch instead of the tips
 #   make bench   base vs tip benchmark in QEMU with -icount
 #
 # Stages, each one script under scripts/:
@@ -11,7 +12,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: test-quick run test bench deps base apply build boot export walk check roundtrip
+.PHONY: test-quick test-full run test bench deps base apply build boot export walk check roundtrip
 
 run:
 	@bash $(S)/run.sh
@@ -48,6 +49,11 @@ bench:
 
 check:
 	@bash $(S)/check.sh
+
+# make test, with a build and boot of every patch of the series instead
+# of the tip of each posting.
+test-full:
+	@FULL=1 bash $(S)/test.sh
 
 # make test without the long checks (allmodconfig W=1/sparse builds,
 # htmldocs, coccicheck, b4): for quick rounds while developing.

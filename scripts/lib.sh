@@ -86,3 +86,46 @@ check_src() {
 	fi
 	git -C "$SRC" -c advice.detachedHead=false checkout -q -f --detach "$1"
 }
+
+# Postings: the series file marks where each posting (one mail thread,
+# one cover letter) starts with a line
+#   # posting NAME TREE: SUBJECT OF ITS FIRST PATCH
+# NAME is the folder under patches/ and the cover letter cover/NAME.txt,
+# TREE the target tree in the subject prefix ([PATCH TREE n/m]).
+# Prints "NAME<TAB>TREE<TAB>SUBJECT" per posting, in order.
+series_postings() {
+	sed -n 's/^#[[:space:]]*posting[[:space:]]\{1,\}\([^[:space:]]\{1,\}\)[[:space:]]\{1,\}\([^:[:space:]]\{1,\}\):[[:space:]]*\(.*[^[:space:]]\)[[:space:]]*$/\1\t\2\t\3/p' \
+		"${SERIES_FILE:-$TOP/series}"
+}
+
+# posting_ranges [REV]: the postings of base..REV (default: the series
+# branch) as "NAME<TAB>TREE<TAB>FIRST<TAB>LAST", FIRST and LAST being
+# commit ids.  Fails, saying why, when a posting's first subject is not
+# found in order or the first posting does not start at the first patch.
+posting_ranges() {
+	local rev=${1:-$BRANCH} name tree subj i=0 start prev= n
+	local -a commits subjects starts=() names=() trees=()
+	mapfile -t commits < <(git -C "$TREE" rev-list --reverse "base..$rev")
+	mapfile -t subjects < <(git -C "$TREE" log --reverse --format=%s "base..$rev")
+	n=${#commits[@]}
+	[ "$n" -gt 0 ] || { echo "error: no patches on base..$rev" >&2; return 1; }
+	while IFS=$'\t' read -r name tree subj; do
+		start=
+		while [ $i -lt "$n" ]; do
+			if [ "${subjects[$i]}" = "$subj" ]; then start=$i; break; fi
+			i=$((i + 1))
+		done
+		[ -n "$start" ] || { echo "error: posting $name starts at '$subj', which is not a later commit of base..$rev" >&2; return 1; }
+		starts+=("$start") names+=("$name") trees+=("$tree")
+	done < <(series_postings)
+	if [ ${#starts[@]} -eq 0 ]; then
+		echo "error: the series file marks no posting ('# posting NAME TREE: FIRST SUBJECT')" >&2
+		return 1
+	fi
+	[ "${starts[0]}" -eq 0 ] || { echo "error: the first posting (${names[0]}) must start at the first patch, '${subjects[0]}'" >&2; return 1; }
+	for i in "${!starts[@]}"; do
+		local last=$((n - 1))
+		[ $((i + 1)) -lt ${#starts[@]} ] && last=$((starts[i + 1] - 1))
+		printf '%s\t%s\t%s\t%s\n' "${names[$i]}" "${trees[$i]}" "${commits[${starts[$i]}]}" "${commits[$last]}"
+	done
+}

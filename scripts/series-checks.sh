@@ -14,18 +14,31 @@ tip=$(git -C "$TREE" rev-parse "$BRANCH")
 # Debian's python3 for sphinx, spdxcheck and b4, whatever python3 PATH has.
 export PATH=/usr/bin:$PATH
 
+# Per posting: a cover letter with base-commit and a changelog, at most
+# 15 patches, every subject [PATCH TREE n/m]; a later posting's cover
+# names the patches of the earlier ones as prerequisites.
 check_cover() {
-	local c=$TOP/patches/0000-cover-letter.patch n bad
-	[ -f "$c" ] || { echo "FIRST: no cover letter in patches/"; return 1; }
-	grep -q '^base-commit: [0-9a-f]\{40\}$' "$c" || { echo "FIRST: no base-commit: in the cover letter"; return 1; }
-	grep -q '\*\*\* SUBJECT HERE \*\*\*\|\*\*\* BLURB HERE \*\*\*' "$c" &&
-		{ echo "FIRST: the cover letter still has format-patch's placeholders"; return 1; }
-	grep -qiE '^(changes|changelog)' "$c" || { echo "FIRST: no changelog section (a line starting 'Changes')"; return 1; }
-	n=$(ls "$TOP"/patches/[0-9]*.patch | grep -vc '0000-cover-letter')
-	[ "$n" -le 15 ] || { echo "FIRST: $n patches, netdev takes at most 15"; return 1; }
-	bad=$(grep -L '^Subject: \[PATCH net-next [0-9]*/[0-9]*\]' "$TOP"/patches/*.patch || true)
-	[ -z "$bad" ] || { echo "FIRST: subject without [PATCH net-next N/M]: $(basename "$(echo "$bad" | head -n1)")"; return 1; }
-	echo "cover letter with base-commit and changelog, $n patches, all [PATCH net-next]"
+	local name tree subj c n bad i=0 msg=
+	while IFS=$'\t' read -r name tree subj; do
+		c=$TOP/patches/$name/0000-cover-letter.patch
+		[ -f "$c" ] || { echo "FIRST: no cover letter patches/$name/0000-cover-letter.patch"; return 1; }
+		grep -q '^base-commit: [0-9a-f]\{40\}$' "$c" || { echo "FIRST: $name: no base-commit: in the cover letter"; return 1; }
+		grep -q '\*\*\* SUBJECT HERE \*\*\*\|\*\*\* BLURB HERE \*\*\*' "$c" &&
+			{ echo "FIRST: $name: the cover letter still has format-patch's placeholders"; return 1; }
+		grep -qiE '^(changes|changelog)' "$c" || { echo "FIRST: $name: no changelog section (a line starting 'Changes')"; return 1; }
+		if [ $i -gt 0 ] && ! grep -q '^prerequisite-patch-id: ' "$c"; then
+			echo "FIRST: $name: the cover letter names no prerequisite-patch-id of the postings before it"
+			return 1
+		fi
+		n=$(ls "$TOP/patches/$name"/[0-9]*.patch | grep -vc '0000-cover-letter')
+		[ "$n" -le 15 ] || { echo "FIRST: $name: $n patches, netdev takes at most 15"; return 1; }
+		bad=$(grep -L "^Subject: \[PATCH $tree [0-9]*/$n\]" "$TOP/patches/$name"/*.patch || true)
+		[ -z "$bad" ] || { echo "FIRST: $name: subject without [PATCH $tree N/$n]: $(basename "$(echo "$bad" | head -n1)")"; return 1; }
+		msg="$msg${msg:+; }$name: $n patches [PATCH $tree]"
+		i=$((i + 1))
+	done < <(series_postings)
+	[ $i -gt 0 ] || { echo "FIRST: the series file marks no posting"; return 1; }
+	echo "cover letters with base-commit and changelog: $msg"
 }
 
 htmldocs_at() {
@@ -103,43 +116,68 @@ check_cocci() {
 	echo "coccicheck on ${#files[@]} files: $b reports at base, $a at the tip"
 }
 
+# b4, offline, per posting, as the person who sends the series would do
+# it: the patches exported with AUTHOR= (their name and sign-off), git am
+# onto the base or the previous posting, b4 prep, cover letter, To/Cc
+# from get_maintainer.pl, b4 send -o; every mail must git am again onto
+# the same parent and give the same tree.
+B4_SENDER="Test Sender <sender@example.org>"
 check_b4() {
 	need b4
-	local w=$CACHE/b4 n sent m
+	local w=$CACHE/b4 name tree first last n sent m parent total=0 msg=
 	rm -rf "$w"
+	AUTHOR="$B4_SENDER" EXPORT_DIR="$w/export" bash "$TOP/scripts/export.sh" >"$out/b4-export.log" 2>&1 ||
+		{ echo "FIRST: export with AUTHOR= failed: $(tail -n1 "$out/b4-export.log")"; return 1; }
 	git clone -q --shared --no-checkout "$TREE" "$w/tree" 2>/dev/null ||
 		git clone -q "$TREE" "$w/tree"
-	(
-		cd "$w/tree"
-		git config user.name "$(git log -1 --format=%an "origin/$BRANCH")"
-		git config user.email "$(git log -1 --format=%ae "origin/$BRANCH")"
-		git config sendemail.smtpServer /bin/false
-		git checkout -q -B base-b4 "$(git rev-parse base)"
-		git checkout -q -B series-b4 "origin/$BRANCH"
-		b4 prep -e base-b4 >"$out/b4-prep.log" 2>&1
-		b4 prep --set-prefixes net-next >>"$out/b4-prep.log" 2>&1
-		cover=$w/cover.txt
-		{ cat "$TOP/cover-letter.txt"; } >"$cover"
-		# b4 runs core.editor (or $EDITOR) on the cover text.
-		git config core.editor "cp $cover"
-		b4 prep --edit-cover >>"$out/b4-prep.log" 2>&1
-		b4 prep --auto-to-cc >>"$out/b4-prep.log" 2>&1
-		b4 send -o "$w/out" --no-sign >"$out/b4-send.log" 2>&1
-	) || { echo "FIRST: b4 failed: $(tail -n 3 "$out/b4-prep.log" "$out/b4-send.log" 2>/dev/null | grep -v '^==' | tail -n1)"; return 1; }
-	n=$(git -C "$TREE" rev-list --count base.."$BRANCH")
-	sent=$(ls "$w/out"/*.eml 2>/dev/null | wc -l)
-	[ "$sent" -eq $((n + 1)) ] || { echo "FIRST: b4 wrote $sent mails, want $((n + 1)) (cover + $n)"; return 1; }
-	grep -q '^To: ' "$w/out"/0000-*.eml || { echo "FIRST: the cover letter has no To: (get_maintainer.pl)"; return 1; }
-	grep -L '^Subject: \[PATCH net-next' "$w/out"/*.eml | grep -q . &&
-		{ echo "FIRST: a mail without [PATCH net-next"; return 1; }
-	git -C "$w/tree" checkout -q -B am-check base-b4
-	for m in $(ls "$w/out"/*.eml | grep -v '/0000-'); do
-		git -C "$w/tree" am -q "$m" >/dev/null 2>&1 ||
-			{ git -C "$w/tree" am --abort; echo "FIRST: $(basename "$m") does not git am"; return 1; }
-	done
-	[ "$(git -C "$w/tree" rev-parse 'HEAD^{tree}')" = "$(git -C "$TREE" rev-parse "$BRANCH^{tree}")" ] ||
-		{ echo "FIRST: the mails applied give another tree than the series"; return 1; }
-	echo "b4 send -o: cover + $n mails, To/Cc from get_maintainer.pl, all git am to the series' tree"
+	git -C "$w/tree" config user.name "${B4_SENDER% <*}"
+	git -C "$w/tree" config user.email "$(echo "$B4_SENDER" | sed 's/.*<\(.*\)>/\1/')"
+	git -C "$w/tree" config sendemail.smtpServer /bin/false
+	parent=$(git -C "$TREE" rev-parse base)
+	while IFS=$'\t' read -r name tree first last; do
+		n=$(git -C "$TREE" rev-list --count "$first^..$last")
+		(
+			cd "$w/tree"
+			git checkout -q -B "base-$name" "$parent"
+			git checkout -q -B "$name" "base-$name"
+			for m in $(grep "^$name/" "$w/export/series"); do
+				git am -q "$w/export/patches/$m"
+			done
+			b4 prep -e "base-$name"
+			b4 prep --set-prefixes "$tree"
+			# b4 runs core.editor (or $EDITOR) on the cover text.
+			git config core.editor "cp $TOP/cover/$name.txt"
+			b4 prep --edit-cover
+			b4 prep --auto-to-cc
+		) >"$out/b4-prep-$name.log" 2>&1 &&
+		(cd "$w/tree" && b4 send -o "$w/out-$name" --no-sign) >"$out/b4-send-$name.log" 2>&1 ||
+			{ echo "FIRST: $name: b4 failed: $(tail -n 3 "$out/b4-prep-$name.log" "$out/b4-send-$name.log" 2>/dev/null | grep -v '^==' | tail -n1)"; return 1; }
+		sent=$(ls "$w/out-$name"/*.eml 2>/dev/null | wc -l)
+		[ "$sent" -eq $((n + 1)) ] || { echo "FIRST: $name: b4 wrote $sent mails, want $((n + 1)) (cover + $n)"; return 1; }
+		grep -q '^To: ' "$w/out-$name"/0000-*.eml || { echo "FIRST: $name: the cover letter has no To: (get_maintainer.pl)"; return 1; }
+		grep -L "^Subject: \[PATCH $tree" "$w/out-$name"/*.eml | grep -q . &&
+			{ echo "FIRST: $name: a mail without [PATCH $tree"; return 1; }
+		# The sender's name, not the neutral one, on every patch.
+		for m in $(ls "$w/out-$name"/*.eml | grep -v '/0000-'); do
+			grep -q "^Signed-off-by: $B4_SENDER\$" "$m" ||
+				{ echo "FIRST: $name: $(basename "$m") is not signed off by the sender"; return 1; }
+			grep -q 'page-frag.invalid' "$m" &&
+				{ echo "FIRST: $name: $(basename "$m") still carries the neutral identity"; return 1; }
+		done
+		git -C "$w/tree" checkout -q -B "am-$name" "base-$name"
+		for m in $(ls "$w/out-$name"/*.eml | grep -v '/0000-'); do
+			git -C "$w/tree" am -q "$m" >/dev/null 2>&1 ||
+				{ git -C "$w/tree" am --abort; echo "FIRST: $name: $(basename "$m") does not git am"; return 1; }
+		done
+		[ "$(git -C "$w/tree" rev-parse 'HEAD^{tree}')" = "$(git -C "$TREE" rev-parse "$last^{tree}")" ] ||
+			{ echo "FIRST: $name: the mails applied give another tree than the posting"; return 1; }
+		[ "$(git -C "$w/tree" log -1 --format='%an <%ae>')" = "$B4_SENDER" ] ||
+			{ echo "FIRST: $name: the commits from the mails are not the sender's"; return 1; }
+		parent=$(git -C "$w/tree" rev-parse HEAD)
+		total=$((total + n))
+		msg="$msg${msg:+, }$name $n"
+	done < <(posting_ranges)
+	echo "b4 send -o per posting ($msg): cover + mails, To/Cc from get_maintainer.pl, signed by the sender, all git am to the series' trees"
 }
 
 fail=0

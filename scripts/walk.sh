@@ -4,12 +4,25 @@
 # turn, build the test kernel incrementally and run the selftest plan in
 # QEMU.  Prints one row per patch; fails if any patch fails.
 #
-# usage: walk.sh [PLAN]
+# usage: walk.sh [--tips] [PLAN]
+#   --tips   only the last patch of each posting (make test; the fixes
+#            posting's tip is booted by scripts/fixes.sh with the selftest)
 . "$(dirname "$0")/lib.sh"
 
+tips=
+[ "${1:-}" = --tips ] && { tips=1; shift; }
 plan=${1:-$TOP/tests/plan/selftest}
 [ -d "$TREE/.git" ] || die "no kernel tree; run 'make apply' first"
-mapfile -t commits < <(git -C "$TREE" rev-list --reverse base.."$BRANCH")
+if [ -n "$tips" ]; then
+	# Postings that do not carry the selftest yet (the fixes) are left
+	# to fixes.sh, which boots them with it.
+	mapfile -t commits < <(posting_ranges | while IFS=$'\t' read -r _ _ _ last; do
+		git -C "$TREE" cat-file -e "$last:tools/testing/selftests/mm/test_page_frag.sh" 2>/dev/null &&
+			echo "$last"
+	done)
+else
+	mapfile -t commits < <(git -C "$TREE" rev-list --reverse base.."$BRANCH")
+fi
 [ ${#commits[@]} -gt 0 ] || die "the $BRANCH branch has no patches on top of base"
 res=$LOGS/walk.results
 : >"$res"
@@ -20,7 +33,7 @@ trap restore EXIT
 fail=0
 i=0
 for c in "${commits[@]}"; do
-	i=$((i + 1))
+	i=$(git -C "$TREE" rev-list --count "base..$c")
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
 	kgit checkout -q -f "$c"
 	t0=$(date +%s)

@@ -1,34 +1,41 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The selftest must fail when the allocator is broken.  Each mutation
-# breaks mm/page_frag_cache.c of the series' tip in one way seen in this
-# allocator's history; the kernel is rebuilt (only that object changes)
-# and booted, and the run must fail.
+# breaks the series' tip in one way seen in this allocator's history or
+# in one of the bugs the series fixes, and the run must fail.  A mutation
+# of mm/page_frag_cache.c rebuilds the kernel (only that object changes);
+# one of the inline fast path in include/linux/page_frag_cache.h rebuilds
+# only the selftest module, which compiles that code in, and boots the
+# tip's kernel with it.
 . "$(dirname "$0")/../scripts/lib.sh"
 tip=$(git -C "$TREE" rev-parse "$BRANCH")
-f=$TREE/mm/page_frag_cache.c
 restore() { kgit checkout -q -f "$BRANCH"; }
 trap restore EXIT
 
-# mutate NAME PYTHON-REPLACEMENT: old and new text of the source.
+# mutate NAME FILE OLD NEW [OLD NEW]...: replace the first OLD in FILE
+# (of the tree) by NEW, build and boot; the selftest run must fail.
 pass=0 failed=0
 mutate() {
-	local name=$1 old=$2 new=$3
+	local name=$1 f=$TREE/$2 only=
+	shift 2
 	kgit checkout -q -f "$BRANCH"
-	if ! python3 - "$f" "$old" "$new" <<'PY'
+	if ! python3 - "$f" "$@" <<'PY'
 import sys
-p, old, new = sys.argv[1:4]
+p, pairs = sys.argv[1], sys.argv[2:]
 s = open(p).read()
-if old not in s:
-    sys.exit(1)
-open(p, 'w').write(s.replace(old, new, 1))
+for old, new in zip(pairs[::2], pairs[1::2]):
+    if old not in s:
+        sys.exit(1)
+    s = s.replace(old, new, 1)
+open(p, 'w').write(s)
 PY
 	then
 		failed=$((failed + 1))
 		echo "FAIL: mutation '$name' no longer applies to $f"
 		return
 	fi
-	if ! bash "$TOP/scripts/build.sh" x86_64 >"$LOGS/mutation-$name-build.log" 2>&1; then
+	case $f in *.h) only=1 ;; esac
+	if ! MODULES_ONLY=$only bash "$TOP/scripts/build.sh" x86_64 >"$LOGS/mutation-$name-build.log" 2>&1; then
 		failed=$((failed + 1))
 		echo "FAIL: mutation '$name' does not build ($LOGS/mutation-$name-build.log)"
 		return
@@ -45,28 +52,64 @@ PY
 	fi
 }
 
+C=mm/page_frag_cache.c
+H=include/linux/page_frag_cache.h
+
+# The header mutations keep the kernel: it must be the tip's.
+bash "$TOP/scripts/build.sh" x86_64 >"$LOGS/mutation-tip-build.log" 2>&1 ||
+	die "the tip does not build ($LOGS/mutation-tip-build.log)"
+
+# The mutations of the header come first: the kernel stays the tip's.
+# The fast path carves without charging the fragment's page reference.
+mutate fast-no-charge $H \
+'	nc->pagecnt_bias--;
+	nc->remaining = remaining - fragsz;' \
+'	nc->remaining = remaining - fragsz;'
+
+# The fast path's compare lets a fragment one byte larger than what is
+# left through.
+mutate fast-off-by-one $H \
+'	if (unlikely(fragsz - 1 >= remaining))' \
+'	if (unlikely(fragsz - 1 > remaining))'
+
 # The upstream rewrite of 6.13 refused fragments larger than PAGE_SIZE.
-mutate large-refused \
+mutate large-refused $C \
 '	if (unlikely(!fragsz))
 		return NULL;' \
 '	if (unlikely(!fragsz || fragsz > PAGE_SIZE))
 		return NULL;'
 
 # Recycling the page while fragments are still in flight.
-mutate recycle-in-flight \
+mutate recycle-in-flight $C \
 '	if (!page_ref_sub_and_test(page, nc->pagecnt_bias))
 		return false;' \
 '	page_ref_sub_and_test(page, nc->pagecnt_bias);'
 
-# Carving from the page without charging the fragment's reference.
-mutate no-reference \
-'	if (unlikely(fragsz > remaining))
-		return NULL;
-' \
-'	if (unlikely(fragsz > remaining))
-		return NULL;
-	nc->pagecnt_bias++;
-'
+# Bug 1 of the fixes: a page too small for the request is kept, so the
+# cache recycles it for every later large request.
+mutate keep-small-page $C \
+'		page_frag_cache_drain(nc);
+		return NULL;' \
+'		return NULL;'
+
+# Bug 2 of the fixes: a pfmemalloc page too small for the request sends
+# the cache back to refill, again and again.
+mutate pfmemalloc-refill-loop $C \
+'	if (!page_frag_cache_reuse(nc) && !page_frag_cache_refill(nc, gfp_mask))' \
+'again:
+	if (!page_frag_cache_reuse(nc) && !page_frag_cache_refill(nc, gfp_mask))' \
+'		page_frag_cache_drain(nc);
+		return NULL;' \
+'		if (page_frag_cache_is_pfmemalloc(nc))
+			goto again;
+		page_frag_cache_drain(nc);
+		return NULL;'
+
+# Bug 3 of the fixes: a zero-sized request is carved.
+mutate zero-size $C \
+'	if (unlikely(!fragsz))
+		return NULL;' \
+''
 
 restore
 # Rebuild the unmutated tip so that later stages start from it.

@@ -23,5 +23,5 @@ for f in patches series Documentation-mm-page_frags.rst tools-testing-selftests-
 		rc=1
 	fi
 done
-[ $rc -eq 0 ] && echo "roundtrip: apply + export reproduces $(wc -l <"$TOP/series") patches byte for byte"
+[ $rc -eq 0 ] && echo "roundtrip: apply + export reproduces $(series_patches | wc -l) patches and their cover letters byte for byte"
 exit $rc

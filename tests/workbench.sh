@@ -69,7 +69,7 @@ git -C "$r" add file
 git -C "$r" -c user.name=t -c user.email=t@t commit -q -m base
 git -C "$r" tag base
 mkdir -p "$tmp/top/patches"
-cp "$TOP/cover-letter.txt" "$tmp/top/"
+cp -r "$TOP/cover" "$tmp/top/"
 echo two >"$r/file"
 git -C "$r" -c user.name=t -c user.email=t@t commit -q -am "good change"
 git -C "$r" format-patch -q -1 -o "$tmp/top/patches"
@@ -88,6 +88,17 @@ expect 0 "apply: a good series applies" env SERIES_FILE="$tmp/top/series" bash "
 echo dirt >"$r/untracked"
 expect 1 "export: a dirty tree is refused" env EXPORT_DIR="$tmp/out" bash "$S/export.sh"
 says 'dirty'
+rm -f "$r/untracked"
+expect 1 "export: an AUTHOR that is not 'Name <mail>' is refused" env AUTHOR=nobody EXPORT_DIR="$tmp/out" bash "$S/export.sh"
+says "AUTHOR must look like 'Full Name <you@example.org>'"
+expect 1 "export: AUTHOR= patches do not go into the repository" env AUTHOR="A Sender <a@example.org>" EXPORT_DIR="$TOP" bash "$S/export.sh"
+says 'neutral identity'
+printf '0001-good-change.patch\n' >"$tmp/top/series"
+expect 1 "export: a series file without postings is refused" env SERIES_FILE="$tmp/top/series" EXPORT_DIR="$tmp/out" bash "$S/export.sh"
+says 'marks no posting'
+printf '# posting 1-x net: no such subject\n0001-good-change.patch\n' >"$tmp/top/series"
+expect 1 "export: a posting whose first patch is not in the series is refused" env SERIES_FILE="$tmp/top/series" EXPORT_DIR="$tmp/out" bash "$S/export.sh"
+says "posting 1-x starts at 'no such subject'"
 unset PAGE_FRAG_TREE
 
 # 4. coccicheck compares base and tip on the same files, even when an
@@ -114,6 +125,25 @@ printf 'int a(struct page_frag_cache *nc)\n{\n\treturn nc->encoded_va & 2;\n}\n'
 git -C "$r" -c user.name=t -c user.email=t@t commit -q -am "v2: a report in a.c"
 expect 1 "cocci: a new report fails when the series no longer touches a file with an old one" cocci
 says 'reports 0 -> 1'
+
+# 5. The mm selftests build and install without a built kernel: the
+# page_frag module is only part of them when KDIR holds one.
+if git -C "$TREE" cat-file -e "$BRANCH:tools/testing/selftests/mm/page_frag/Makefile" 2>/dev/null; then
+	check_src "$BRANCH"
+	mkdir -p "$tmp/nokernel" "$tmp/kernel"
+	touch "$tmp/kernel/Module.symvers"
+	mods() {
+		make -pq -C "$SRC/tools/testing/selftests/mm" KDIR="$1" 2>/dev/null |
+			grep -E '^TEST_GEN_MODS_DIR :?= *page_frag' || true
+	}
+	mods "$tmp/nokernel" >"$tmp/out"
+	if [ -s "$tmp/out" ]; then ko "selftests/mm: the module is built and installed without a kernel in KDIR"; else ok "selftests/mm: no kernel in KDIR, no module to build or install"; fi
+	mods "$tmp/kernel" >"$tmp/out"
+	if [ -s "$tmp/out" ]; then ok "selftests/mm: a built kernel in KDIR, the module is built and installed"; else ko "selftests/mm: the module is left out although KDIR holds a built kernel"; fi
+	make -n -C "$SRC/tools/testing/selftests/mm" KDIR="$tmp/nokernel" \
+		INSTALL_PATH="$tmp/inst" install >"$tmp/out" 2>&1 || true
+	if grep -q 'page_frag/\*\.ko' "$tmp/out"; then ko "selftests/mm: install copies page_frag/*.ko without a kernel"; sed 's/^/    /' "$tmp/out" | grep page_frag; else ok "selftests/mm: install copies no module without a kernel"; fi
+fi
 
 echo "$pass passed, $failed failed"
 [ $failed -eq 0 ]

@@ -1,40 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Stress test for the page fragment allocator.
+ * Tests of the page fragment allocator.
  *
- * A producer kthread allocates fragments from a private page_frag_cache,
- * fills each one with a byte derived from its sequence number and pushes it
- * into a ptr_ring.  A consumer kthread, bound to another CPU, pops the
- * fragments in order, checks every byte against the value written for that
- * sequence number and frees the fragment.  The ring holds fewer fragments
- * than there are fill values, so fragments that are alive at the same time
- * never share a fill value: a fragment that overlaps another one, runs past
- * the end of its page or is handed out again before it was freed shows up
- * as a mismatch.  Misaligned fragments, fragments that cross their
- * (compound) page and fragments that do not follow the previous one in
- * their page are caught by the producer.
+ * The module runs one test, chosen with test_mode, while it loads: loading
+ * succeeds when the test passed and fails with an error code otherwise, so
+ * the exit status of insmod is the verdict; the log says what went wrong.
+ * A test that cannot run here logs "SKIP:" and the reason and loads anyway;
+ * the script reports a skip.
  *
- * The test runs in the module's init function.  Loading succeeds when the
- * test passed and fails with an error code otherwise, so the exit status of
- * insmod is the verdict; the log says what went wrong.
+ * stress (the default): a producer kthread allocates fragments from a
+ * private page_frag_cache, fills each one with a byte derived from its
+ * sequence number and pushes it into a ptr_ring.  A consumer kthread, bound
+ * to another CPU, pops the fragments in order, checks every byte against
+ * the value written for that sequence number and frees the fragment.  The
+ * ring holds fewer fragments than there are fill values, so fragments that
+ * are alive at the same time never share a fill value: a fragment that
+ * overlaps another one, runs past the end of its page or is handed out
+ * again before it was freed shows up as a mismatch.  Misaligned fragments,
+ * fragments that cross their (compound) page and fragments that do not
+ * follow the previous one in their page are caught by the producer.
+ *
+ * refusals: requests that the allocator must answer with NULL.
+ *
+ * mixed: one thread, fragments of many sizes and alignments from one cache,
+ * checked as above, then a count of the page references: once every
+ * fragment is freed and the cache drained, the allocator must hold no
+ * reference to any page it used.
+ *
+ * fallback: the first order-3 allocation of the cache fails (the script
+ * arranges it with fail_page_alloc); later requests larger than PAGE_SIZE
+ * must be served from order-3 pages again.
+ *
+ * pfmemalloc: with the free memory below the minimum watermark, a request
+ * larger than PAGE_SIZE from a cache whose pages come from the pfmemalloc
+ * reserves must return, with NULL, instead of refilling forever.
+ *
+ * percpu: fragments from the per-CPU caches of the network stack, through
+ * netdev_alloc_frag(), napi_alloc_frag() and __netdev_alloc_skb().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
+#include <linux/list.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/page_frag_cache.h>
 #include <linux/ptr_ring.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/xarray.h>
 
 /* Fewer slots than distinct fill bytes, see above. */
 #define TEST_RING_SIZE	128
+
+static char *test_mode = "stress";
+module_param(test_mode, charp, 0444);
+MODULE_PARM_DESC(test_mode,
+		 "stress, refusals, mixed, fallback, pfmemalloc or percpu");
 
 static unsigned int nr_test = 100000;
 module_param(nr_test, uint, 0444);
@@ -68,6 +97,7 @@ struct frag_test {
 	atomic_t stop;
 	int push_err;
 	int pop_err;
+	bool skipped;
 	unsigned int pushed;
 	unsigned int popped;
 };
@@ -78,12 +108,50 @@ static u8 frag_fill(unsigned int seq)
 	return (u8)(seq * 37 + 11);
 }
 
-static void *frag_alloc(struct frag_test *t)
+/*
+ * Log why a test cannot run here; the script reports a skip.  The module
+ * still loads: a failed load makes busybox's insmod retry with another
+ * system call, which would run the test a second time.
+ */
+#define frag_skip(fmt, ...)						\
+({									\
+	pr_warn("SKIP: " fmt, ##__VA_ARGS__);				\
+	0;								\
+})
+
+/*
+ * Whether the page allocator can hand out a page of the order the cache
+ * tries first, with the flags the cache uses for it (no reclaim).  Tells a
+ * machine without such memory, where NULL is the right answer for a
+ * fragment larger than PAGE_SIZE, from an allocator that fails for no
+ * reason.
+ */
+static bool frag_high_order_available(void)
 {
-	if (test_align)
-		return page_frag_alloc_align(&t->cache, test_alloc_len,
-					     GFP_KERNEL, test_align);
-	return page_frag_alloc(&t->cache, test_alloc_len, GFP_KERNEL);
+	gfp_t gfp = (GFP_KERNEL & ~__GFP_DIRECT_RECLAIM) | __GFP_COMP |
+		    __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC;
+	struct page *page;
+
+	page = alloc_pages(gfp, PAGE_FRAG_CACHE_MAX_ORDER);
+	if (!page)
+		return false;
+	__free_pages(page, PAGE_FRAG_CACHE_MAX_ORDER);
+	return true;
+}
+
+/* A fragment must be aligned as asked and lie within one (compound) page. */
+static int frag_check_one(void *va, unsigned int len, unsigned int align)
+{
+	if (align && !IS_ALIGNED((unsigned long)va, align)) {
+		pr_err("fragment at %p is not aligned to %u\n", va, align);
+		return -EINVAL;
+	}
+	if (virt_to_head_page(va) != virt_to_head_page(va + len - 1)) {
+		pr_err("fragment at %p of %u bytes crosses its page\n",
+		       va, len);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 /*
@@ -92,21 +160,30 @@ static void *frag_alloc(struct frag_test *t)
  * alignment), unless the page was recycled and carving restarted at its
  * start.  Callers such as TCP rely on this to coalesce adjacent fragments.
  */
-static int frag_check_order(void *prev, void *va)
+static int frag_check_order(void *prev, unsigned int prev_len, void *va,
+			    unsigned int align)
 {
 	struct page *head = virt_to_head_page(va);
 	unsigned long next;
 
 	if (!prev || virt_to_head_page(prev) != head)
 		return 0;
-	next = (unsigned long)prev + test_alloc_len;
-	if (test_align)
-		next = ALIGN(next, test_align);
+	next = (unsigned long)prev + prev_len;
+	if (align)
+		next = ALIGN(next, align);
 	if ((unsigned long)va == next || va == page_address(head))
 		return 0;
 	pr_err("fragment at %p follows %p: want %p or the start of the page\n",
 	       va, prev, (void *)next);
 	return -EINVAL;
+}
+
+static void *frag_alloc(struct frag_test *t)
+{
+	if (test_align)
+		return page_frag_alloc_align(&t->cache, test_alloc_len,
+					     GFP_KERNEL, test_align);
+	return page_frag_alloc(&t->cache, test_alloc_len, GFP_KERNEL);
 }
 
 static int frag_push(void *arg)
@@ -120,28 +197,24 @@ static int frag_push(void *arg)
 			break;
 		va = frag_alloc(t);
 		if (!va) {
+			if (test_alloc_len > PAGE_SIZE &&
+			    !frag_high_order_available()) {
+				frag_skip("fragment %u of %u bytes: no order-%u page to be had\n",
+					  seq, test_alloc_len,
+					  PAGE_FRAG_CACHE_MAX_ORDER);
+				t->skipped = true;
+				break;
+			}
 			pr_err("fragment %u of %u bytes: allocation failed\n",
 			       seq, test_alloc_len);
 			t->push_err = -ENOMEM;
 			break;
 		}
-		if (test_align && !IS_ALIGNED((unsigned long)va, test_align)) {
-			pr_err("fragment %u at %p is not aligned to %u\n",
-			       seq, va, test_align);
-			t->push_err = -EINVAL;
-			page_frag_free(va);
-			break;
-		}
-		if (virt_to_head_page(va) !=
-		    virt_to_head_page(va + test_alloc_len - 1)) {
-			pr_err("fragment %u at %p of %u bytes crosses its page\n",
-			       seq, va, test_alloc_len);
-			t->push_err = -EFAULT;
-			page_frag_free(va);
-			break;
-		}
-		if (frag_check_order(prev, va)) {
-			t->push_err = -EINVAL;
+		t->push_err = frag_check_one(va, test_alloc_len, test_align) ?:
+			      frag_check_order(prev, test_alloc_len, va,
+					       test_align);
+		if (t->push_err) {
+			pr_err("fragment %u is wrong\n", seq);
 			page_frag_free(va);
 			break;
 		}
@@ -158,7 +231,7 @@ static int frag_push(void *arg)
 	}
 out:
 	t->pushed = seq;
-	if (t->push_err)
+	if (t->push_err || t->skipped)
 		atomic_set(&t->stop, 1);
 	kthread_complete_and_exit(&t->push_done, 0);
 }
@@ -194,47 +267,594 @@ static int frag_pop(void *arg)
 }
 
 /*
- * Requests the allocator must refuse with NULL, on a cache of their own:
- * zero bytes, more than the largest page the cache uses, and an alignment
- * that no page of the cache can satisfy.  A normal request must still
- * work afterwards.
+ * Fragments that are alive at the same time, each filled with the byte of
+ * its sequence number; at most FRAG_LIVE_MAX, fewer than the fill values.
  */
-static int frag_check_refusals(void)
+#define FRAG_LIVE_MAX	128
+
+struct frag_live {
+	void *va[FRAG_LIVE_MAX];
+	unsigned int len[FRAG_LIVE_MAX];
+	unsigned int seq[FRAG_LIVE_MAX];
+	void (*free)(void *va);
+};
+
+/* Check and free the fragment in slot @i, if there is one. */
+static int frag_live_put(struct frag_live *l, unsigned int i)
 {
-	static const struct {
-		unsigned int len;
-		unsigned int align;
-		const char *what;
-	} bad[] = {
-		{ 0, 0, "zero bytes" },
-		{ PAGE_FRAG_CACHE_MAX_SIZE + 1, 0, "larger than any page" },
-		{ 64, 2 * PAGE_FRAG_CACHE_MAX_SIZE, "aligned beyond any page" },
-	};
+	unsigned int seq = l->seq[i];
+	u8 *va = l->va[i], *bad;
+
+	if (!va)
+		return 0;
+	l->va[i] = NULL;
+	bad = memchr_inv(va, frag_fill(seq), l->len[i]);
+	l->free(va);
+	if (bad) {
+		pr_err("fragment %u at %p: byte %td is %#x, want %#x\n",
+		       seq, va, bad - va, *bad, frag_fill(seq));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Check and free every live fragment. */
+static int frag_live_drain(struct frag_live *l)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < FRAG_LIVE_MAX; i++)
+		err = frag_live_put(l, i) ?: err;
+	return err;
+}
+
+/* Check, fill and keep the new fragment @va of sequence number @seq. */
+static int frag_live_add(struct frag_live *l, unsigned int seq, void *va,
+			 unsigned int len, unsigned int align)
+{
+	unsigned int i = seq % FRAG_LIVE_MAX;
+	int err;
+
+	err = frag_check_one(va, len, align);
+	if (err) {
+		l->free(va);
+		return err;
+	}
+	memset(va, frag_fill(seq), len);
+	l->va[i] = va;
+	l->len[i] = len;
+	l->seq[i] = seq;
+	return 0;
+}
+
+/*
+ * Requests the allocator must refuse with NULL, on a cache of their own,
+ * and a normal request that must still work afterwards.  A zero-sized
+ * fragment that is not refused is not freed: it may point into the page
+ * after the cache's page.
+ */
+static int frag_test_refusals(void)
+{
 	struct page_frag_cache nc;
-	int i, err = 0;
+	int err = 0;
 	void *va;
 
 	page_frag_cache_init(&nc);
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		if (bad[i].align)
-			va = page_frag_alloc_align(&nc, bad[i].len, GFP_KERNEL,
-						   bad[i].align);
-		else
-			va = page_frag_alloc(&nc, bad[i].len, GFP_KERNEL);
-		if (va) {
-			pr_err("%s: got %p, want NULL\n", bad[i].what, va);
-			page_frag_free(va);
-			err = -EINVAL;
-		}
+	va = page_frag_alloc(&nc, 0, GFP_KERNEL);
+	if (va) {
+		pr_err("zero bytes from a new cache: got %p, want NULL\n", va);
+		err = -EINVAL;
+	}
+	va = page_frag_alloc(&nc, PAGE_FRAG_CACHE_MAX_SIZE + 1, GFP_KERNEL);
+	if (va) {
+		pr_err("%lu bytes, more than any page of the cache: got %p, want NULL\n",
+		       PAGE_FRAG_CACHE_MAX_SIZE + 1, va);
+		page_frag_free(va);
+		err = -EINVAL;
+	}
+	va = page_frag_alloc_align(&nc, 64, GFP_KERNEL,
+				   2 * PAGE_FRAG_CACHE_MAX_SIZE);
+	if (va) {
+		pr_err("alignment beyond any page of the cache: got %p, want NULL\n",
+		       va);
+		page_frag_free(va);
+		err = -EINVAL;
 	}
 	va = page_frag_alloc(&nc, PAGE_SIZE, GFP_KERNEL);
 	if (!va) {
 		pr_err("a PAGE_SIZE fragment failed after the refusals\n");
-		err = -ENOMEM;
-	} else {
+		page_frag_cache_drain(&nc);
+		return -ENOMEM;
+	}
+	page_frag_free(va);
+	va = page_frag_alloc(&nc, 0, GFP_KERNEL);
+	if (va) {
+		pr_err("zero bytes from a used cache: got %p, want NULL\n", va);
+		err = -EINVAL;
+	}
+	page_frag_cache_drain(&nc);
+
+	/*
+	 * A fragment one byte larger than what its page has left must come
+	 * from another page, not run past the end of this one.
+	 */
+	va = page_frag_alloc(&nc, 1, GFP_KERNEL);
+	if (va) {
+		unsigned int size = page_size(virt_to_head_page(va));
+		void *big = page_frag_alloc(&nc, size, GFP_KERNEL);
+
+		if (big) {
+			if (frag_check_one(big, size, 0)) {
+				pr_err("%u bytes after 1 byte of a %u-byte page\n",
+				       size, size);
+				err = -EFAULT;
+			}
+			page_frag_free(big);
+		}
 		page_frag_free(va);
 	}
 	page_frag_cache_drain(&nc);
+	if (!err)
+		pr_info("ok: the requests that cannot be served got NULL\n");
+	return err;
+}
+
+/*
+ * Take a reference to the page of every fragment the first time it is
+ * seen, so that the page stays ours to look at after the allocator let go
+ * of it.  The cache cannot recycle a page while the test holds it, so a
+ * used-up page is always replaced by a new one in this test.
+ */
+static int frag_track_page(struct xarray *pages, void *va)
+{
+	struct page *page = virt_to_head_page(va);
+	unsigned long pfn = page_to_pfn(page);
+	int err;
+
+	if (xa_load(pages, pfn))
+		return 0;
+	err = xa_insert(pages, pfn, page, GFP_KERNEL);
+	if (err) {
+		pr_err("cannot track page %#lx: %d\n", pfn, err);
+		return err;
+	}
+	get_page(page);
+	return 0;
+}
+
+/*
+ * With every fragment freed and the cache drained, the test must hold the
+ * only reference to each page the cache used: a count above 1 is a
+ * reference the allocator leaked, 0 one it dropped twice.
+ */
+static int frag_check_pages(struct xarray *pages)
+{
+	unsigned int nr = 0, bad = 0;
+	struct page *page;
+	unsigned long pfn;
+
+	xa_for_each(pages, pfn, page) {
+		int ref = page_ref_count(page);
+
+		nr++;
+		if (ref != 1) {
+			if (bad++ < 5)
+				pr_err("page %#lx has %d references after the drain, want 1 (the test's)\n",
+				       pfn, ref);
+		}
+		if (ref > 0)
+			put_page(page);
+	}
+	xa_destroy(pages);
+	if (bad) {
+		pr_err("%u of %u pages have a wrong reference count\n", bad, nr);
+		return -EFAULT;
+	}
+	pr_info("ok: all %u pages are back after the drain\n", nr);
+	return 0;
+}
+
+static void frag_free(void *va)
+{
+	page_frag_free(va);
+}
+
+/*
+ * One thread, fragments of many sizes and alignments from one cache, up to
+ * FRAG_LIVE_MAX of them alive, then the reference count of every page.
+ */
+static int frag_test_mixed(void)
+{
+	static const unsigned int lens[] = {
+		1, 7, 64, 75, 128, 300, 1000, 1500, 2048, 3000,
+		PAGE_SIZE - 1, PAGE_SIZE,
+	};
+	static const unsigned int aligns[] = {
+		0, 2, 8, 64, 256, 1024, PAGE_SIZE,
+	};
+	unsigned int seq, prev_len = 0;
+	struct page_frag_cache nc;
+	DEFINE_XARRAY(pages);
+	struct frag_live *l;
+	void *prev = NULL;
+	int err = 0;
+
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	l->free = frag_free;
+	page_frag_cache_init(&nc);
+
+	for (seq = 0; seq < nr_test && !err; seq++) {
+		/* 12 and 7 are coprime: every pair comes up in 84 rounds. */
+		unsigned int len = lens[seq % ARRAY_SIZE(lens)];
+		unsigned int align = aligns[seq % ARRAY_SIZE(aligns)];
+		void *va;
+
+		/* The slot's previous fragment, FRAG_LIVE_MAX ago, goes. */
+		err = frag_live_put(l, seq % FRAG_LIVE_MAX);
+		if (err)
+			break;
+		if (align)
+			va = page_frag_alloc_align(&nc, len, GFP_KERNEL, align);
+		else
+			va = page_frag_alloc(&nc, len, GFP_KERNEL);
+		if (!va) {
+			pr_err("fragment %u of %u bytes, align %u: allocation failed\n",
+			       seq, len, align);
+			err = -ENOMEM;
+			break;
+		}
+		err = frag_track_page(&pages, va) ?:
+		      frag_check_order(prev, prev_len, va, align);
+		if (err) {
+			page_frag_free(va);
+			break;
+		}
+		err = frag_live_add(l, seq, va, len, align);
+		prev = va;
+		prev_len = len;
+	}
+	err = frag_live_drain(l) ?: err;
+	page_frag_cache_drain(&nc);
+	err = frag_check_pages(&pages) ?: err;
+	kfree(l);
+	if (!err)
+		pr_info("ok: %u fragments of mixed sizes and alignments\n",
+			nr_test);
+	return err;
+}
+
+#define FRAG_FALLBACK_TRIES	100
+
+/*
+ * One request with this task marked for fail_page_alloc, which the script
+ * set up to fail the order-3 allocations of marked tasks.  *@armed tells
+ * whether an order-3 allocation really failed while marked.
+ */
+static void *frag_alloc_failing(struct page_frag_cache *nc, unsigned int len,
+				bool *armed)
+{
+	void *va = NULL;
+
+#ifdef CONFIG_FAIL_PAGE_ALLOC
+	current->make_it_fail = 1;
+	*armed = !frag_high_order_available();
+	if (*armed)
+		va = page_frag_alloc(nc, len, GFP_KERNEL);
+	current->make_it_fail = 0;
+#else
+	*armed = false;
+#endif
+	return va;
+}
+
+/*
+ * The cache's first order-3 allocation fails, so it falls back to an
+ * order-0 page, too small for a fragment larger than PAGE_SIZE.  Later
+ * requests must get order-3 pages again once they can be had.
+ *
+ * fail_page_alloc, set up by the script to fail every order-3 allocation
+ * of a task marked make-it-fail, forces the failure: the test marks itself
+ * for the first request only.
+ */
+static int frag_test_fallback(void)
+{
+	unsigned int len = PAGE_SIZE + PAGE_SIZE / 2, i, got = 0;
+	struct page_frag_cache nc;
+	bool armed;
+	void *va;
+
+	if (PAGE_SIZE >= PAGE_FRAG_CACHE_MAX_SIZE)
+		return frag_skip("the cache only uses order-0 pages with %lu-byte pages\n",
+				 PAGE_SIZE);
+	page_frag_cache_init(&nc);
+	if (!frag_high_order_available())
+		return frag_skip("no order-%u page to be had\n",
+				 PAGE_FRAG_CACHE_MAX_ORDER);
+
+	va = frag_alloc_failing(&nc, len, &armed);
+	if (!armed)
+		return frag_skip("fail_page_alloc does not fail order-%u allocations of this task\n",
+				 PAGE_FRAG_CACHE_MAX_ORDER);
+	if (va) {
+		pr_err("the first %u-byte fragment came from an order-%u page, want NULL\n",
+		       len, compound_order(virt_to_head_page(va)));
+		page_frag_free(va);
+		page_frag_cache_drain(&nc);
+		return -EINVAL;
+	}
+
+	for (i = 0; i < FRAG_FALLBACK_TRIES; i++) {
+		va = page_frag_alloc(&nc, len, GFP_KERNEL);
+		if (va) {
+			got++;
+			page_frag_free(va);
+		}
+	}
+	page_frag_cache_drain(&nc);
+	if (got == FRAG_FALLBACK_TRIES) {
+		pr_info("ok: %u of %u requests of %u bytes after one failed order-%u allocation\n",
+			got, FRAG_FALLBACK_TRIES, len, PAGE_FRAG_CACHE_MAX_ORDER);
+		return 0;
+	}
+	if (!frag_high_order_available())
+		return frag_skip("no order-%u page to be had\n",
+				 PAGE_FRAG_CACHE_MAX_ORDER);
+	pr_err("%u of %u requests of %u bytes succeeded after one failed order-%u allocation\n",
+	       got, FRAG_FALLBACK_TRIES, len, PAGE_FRAG_CACHE_MAX_ORDER);
+	return -ENOMEM;
+}
+
+/* Give up waiting for the allocator after this long: it is looping. */
+#define FRAG_PFMEMALLOC_WAIT	(3 * HZ)
+
+struct frag_pfmemalloc {
+	struct page_frag_cache nc;
+	struct list_head hog;	/* pages taken to get below the watermark */
+	struct completion armed;
+	struct completion done;
+	struct completion watch_done;
+	unsigned long nr_hog;	/* pages on the hog list */
+	bool probe_pfmemalloc;	/* the cache got a page from the reserves */
+	bool released;		/* the watchdog had to give the memory back */
+	void *va;		/* what the large request returned */
+};
+
+static void frag_hog_release(struct list_head *hog)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, hog, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+}
+
+/* Take free pages until an atomic allocation fails. */
+static unsigned long frag_hog(struct list_head *hog)
+{
+	unsigned long nr = 0;
+	struct page *page;
+
+	while ((page = alloc_page(GFP_ATOMIC | __GFP_NOWARN |
+				  __GFP_NOMEMALLOC))) {
+		list_add(&page->lru, hog);
+		nr++;
+	}
+	return nr;
+}
+
+#define FRAG_PFMEMALLOC_PROBES	10
+
+/*
+ * Allocating side.  kswapd may free a few pages (slab caches) after the
+ * memory ran short: take them too until the cache gets its page from the
+ * reserves, then make the large request.
+ */
+static int frag_pfmemalloc_alloc(void *arg)
+{
+	gfp_t gfp = GFP_ATOMIC | __GFP_MEMALLOC | __GFP_NOWARN;
+	struct frag_pfmemalloc *t = arg;
+	unsigned int i;
+	void *va;
+
+	for (i = 0; i < FRAG_PFMEMALLOC_PROBES; i++) {
+		t->nr_hog += frag_hog(&t->hog);
+		va = page_frag_alloc(&t->nc, 64, gfp);
+		if (!va)
+			continue;
+		t->probe_pfmemalloc = page_is_pfmemalloc(virt_to_head_page(va));
+		page_frag_free(va);
+		if (t->probe_pfmemalloc)
+			break;
+		/* Give the page back and get a new one next time. */
+		page_frag_cache_drain(&t->nc);
+		msleep(20);
+	}
+	complete(&t->armed);
+	if (t->probe_pfmemalloc)
+		t->va = page_frag_alloc(&t->nc, PAGE_SIZE + PAGE_SIZE / 2, gfp);
+	kthread_complete_and_exit(&t->done, 0);
+}
+
+/*
+ * Watchdog, on another CPU: when the allocation does not return in time,
+ * give the memory back, so that the order-3 allocation of a looping refill
+ * succeeds and ends the loop.
+ */
+static int frag_pfmemalloc_watch(void *arg)
+{
+	struct frag_pfmemalloc *t = arg;
+
+	wait_for_completion(&t->armed);
+	if (!wait_for_completion_timeout(&t->done, FRAG_PFMEMALLOC_WAIT)) {
+		t->released = true;
+		frag_hog_release(&t->hog);
+		wait_for_completion(&t->done);
+	}
+	kthread_complete_and_exit(&t->watch_done, 0);
+}
+
+/*
+ * A page from the pfmemalloc reserves is never recycled.  Take the free
+ * memory below the minimum watermark, so that the cache's order-3
+ * allocation fails and its order-0 fallback, with __GFP_MEMALLOC, comes
+ * from the reserves; then ask for more than PAGE_SIZE.  The request must
+ * return NULL instead of freeing and refilling order-0 pages forever.
+ */
+static int frag_test_pfmemalloc(void)
+{
+	struct task_struct *alloc, *watch;
+	struct frag_pfmemalloc *t;
+	unsigned long nr;
+	struct page *page;
+	unsigned int cpu;
+	int err = 0;
+
+	if (PAGE_SIZE >= PAGE_FRAG_CACHE_MAX_SIZE)
+		return frag_skip("the cache only uses order-0 pages with %lu-byte pages\n",
+				 PAGE_SIZE);
+	if (num_online_cpus() < 2)
+		return frag_skip("needs two CPUs, found %u\n", num_online_cpus());
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	page_frag_cache_init(&t->nc);
+	INIT_LIST_HEAD(&t->hog);
+	init_completion(&t->armed);
+	init_completion(&t->done);
+	init_completion(&t->watch_done);
+
+	/* Both threads exist before memory runs short. */
+	alloc = kthread_create(frag_pfmemalloc_alloc, t, "page_frag_pfmem");
+	if (IS_ERR(alloc)) {
+		err = PTR_ERR(alloc);
+		goto free;
+	}
+	watch = kthread_create(frag_pfmemalloc_watch, t, "page_frag_watch");
+	if (IS_ERR(watch)) {
+		kthread_stop(alloc);
+		err = PTR_ERR(watch);
+		goto free;
+	}
+	cpu = cpumask_first(cpu_online_mask);
+	kthread_bind(alloc, cpu);
+	kthread_bind(watch, cpumask_next(cpu, cpu_online_mask));
+
+	t->nr_hog = frag_hog(&t->hog);
+	wake_up_process(watch);
+	wake_up_process(alloc);
+	wait_for_completion(&t->watch_done);
+	if (!t->released)
+		frag_hog_release(&t->hog);
+	nr = t->nr_hog;
+
+	if (t->va) {
+		page = virt_to_head_page(t->va);
+		page_frag_free(t->va);
+	}
+	page_frag_cache_drain(&t->nc);
+
+	if (t->released) {
+		pr_err("a %lu-byte request from pfmemalloc pages did not return within %u ms\n",
+		       PAGE_SIZE + PAGE_SIZE / 2,
+		       jiffies_to_msecs(FRAG_PFMEMALLOC_WAIT));
+		err = -EDEADLK;
+	} else if (!t->probe_pfmemalloc) {
+		err = frag_skip("no page from the pfmemalloc reserves after taking %lu pages\n",
+				nr);
+	} else if (t->va) {
+		err = frag_skip("an order-%u page could still be had after taking %lu pages\n",
+				compound_order(page), nr);
+	} else {
+		pr_info("ok: NULL for a %lu-byte request from pfmemalloc pages (%lu pages taken)\n",
+			PAGE_SIZE + PAGE_SIZE / 2, nr);
+	}
+free:
+	kfree(t);
+	return err;
+}
+
+static void frag_skb_free(void *va)
+{
+	skb_free_frag(va);
+}
+
+/*
+ * The per-CPU caches of the network stack: netdev_alloc_frag() for any
+ * context, napi_alloc_frag() with bottom halves disabled, and skb heads
+ * from __netdev_alloc_skb().
+ */
+static int frag_test_percpu(void)
+{
+	static const unsigned int lens[] = { 64, 256, 1024, 1500, 2048, 3000 };
+	struct frag_live *l;
+	unsigned int seq;
+	int err = 0;
+
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	l->free = frag_skb_free;
+
+	for (seq = 0; seq < nr_test && !err; seq++) {
+		unsigned int len = lens[seq % ARRAY_SIZE(lens)];
+		unsigned int align = seq & 4 ? SMP_CACHE_BYTES : 0;
+		bool napi = seq & 1;
+		struct sk_buff *skb;
+		void *va;
+
+		/* The slot's previous fragment, FRAG_LIVE_MAX ago, goes. */
+		err = frag_live_put(l, seq % FRAG_LIVE_MAX);
+		if (err)
+			break;
+		if (napi) {
+			local_bh_disable();
+			va = align ? napi_alloc_frag_align(len, align) :
+				     napi_alloc_frag(len);
+			local_bh_enable();
+		} else {
+			va = align ? netdev_alloc_frag_align(len, align) :
+				     netdev_alloc_frag(len);
+		}
+		if (!va) {
+			pr_err("%s fragment %u of %u bytes, align %u: allocation failed\n",
+			       napi ? "napi" : "netdev", seq, len, align);
+			err = -ENOMEM;
+			break;
+		}
+		err = frag_live_add(l, seq, va, len, align);
+		if (err || seq % 64)
+			continue;
+
+		/*
+		 * A head between the small-head size and a page comes from
+		 * netdev_alloc_cache with interrupts disabled, from
+		 * napi_alloc_cache otherwise.
+		 */
+		if (napi) {
+			skb = __netdev_alloc_skb(NULL, 1500, GFP_ATOMIC);
+		} else {
+			local_irq_disable();
+			skb = __netdev_alloc_skb(NULL, 1500, GFP_ATOMIC);
+			local_irq_enable();
+		}
+		if (!skb) {
+			pr_err("skb %u: allocation failed\n", seq);
+			err = -ENOMEM;
+		} else if (!skb->head_frag) {
+			pr_err("skb %u: head not from a page fragment\n", seq);
+			err = -EINVAL;
+		}
+		kfree_skb(skb);
+	}
+	err = frag_live_drain(l) ?: err;
+	kfree(l);
+	if (!err)
+		pr_info("ok: %u fragments from the per-CPU caches\n", nr_test);
 	return err;
 }
 
@@ -255,9 +875,9 @@ static int frag_check_params(void)
 	if (test_push_cpu < 0 || test_push_cpu >= nr_cpu_ids ||
 	    !cpu_online(test_push_cpu) || test_pop_cpu < 0 ||
 	    test_pop_cpu >= nr_cpu_ids || !cpu_online(test_pop_cpu)) {
-		pr_err("CPU %d or %d is not online\n", test_push_cpu,
-		       test_pop_cpu);
-		return -EINVAL;
+		frag_skip("CPU %d or %d is not online\n", test_push_cpu,
+			  test_pop_cpu);
+		return 1;
 	}
 	return 0;
 }
@@ -309,6 +929,8 @@ static int frag_run(struct frag_test *t)
 		return t->push_err;
 	if (t->pop_err)
 		return t->pop_err;
+	if (t->skipped)
+		return 0;
 	if (timed_out) {
 		pr_err("no end after %u s: %u pushed, %u popped\n",
 		       test_timeout, t->pushed, t->popped);
@@ -325,18 +947,16 @@ static int frag_run(struct frag_test *t)
 	return 0;
 }
 
-static int __init page_frag_test_init(void)
+static int frag_test_stress(void)
 {
 	struct frag_test *t;
 	void *va;
 	int err;
 
+	/* 1: the test cannot run here, which frag_check_params() logged. */
 	err = frag_check_params();
 	if (err)
-		return err;
-	err = frag_check_refusals();
-	if (err)
-		return err;
+		return err < 0 ? err : 0;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -357,8 +977,35 @@ static int __init page_frag_test_init(void)
 	ptr_ring_cleanup(&t->ring, NULL);
 free:
 	kfree(t);
+	return err;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(void);
+} frag_tests[] = {
+	{ "stress", frag_test_stress },
+	{ "refusals", frag_test_refusals },
+	{ "mixed", frag_test_mixed },
+	{ "fallback", frag_test_fallback },
+	{ "pfmemalloc", frag_test_pfmemalloc },
+	{ "percpu", frag_test_percpu },
+};
+
+static int __init page_frag_test_init(void)
+{
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(frag_tests); i++)
+		if (!strcmp(test_mode, frag_tests[i].name))
+			break;
+	if (i == ARRAY_SIZE(frag_tests)) {
+		pr_err("unknown test_mode '%s'\n", test_mode);
+		return -EINVAL;
+	}
+	err = frag_tests[i].run();
 	if (err)
-		pr_err("FAIL (%d)\n", err);
+		pr_err("FAIL %s (%d)\n", test_mode, err);
 	return err;
 }
 
@@ -370,4 +1017,4 @@ module_init(page_frag_test_init);
 module_exit(page_frag_test_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("Stress test for the page fragment allocator");
+MODULE_DESCRIPTION("Tests of the page fragment allocator");
