@@ -140,6 +140,13 @@ if git -C "$TREE" cat-file -e "$BRANCH:tools/testing/selftests/mm/page_frag/Make
 	if [ -s "$tmp/out" ]; then ko "selftests/mm: the module is built and installed without a kernel in KDIR"; else ok "selftests/mm: no kernel in KDIR, no module to build or install"; fi
 	mods "$tmp/kernel" >"$tmp/out"
 	if [ -s "$tmp/out" ]; then ok "selftests/mm: a built kernel in KDIR, the module is built and installed"; else ko "selftests/mm: the module is left out although KDIR holds a built kernel"; fi
+	# Without KDIR, the tree the selftests live in, once it is built.
+	mods "" >"$tmp/out"
+	if [ -s "$tmp/out" ]; then ko "selftests/mm: the module is built in a tree that was not built"; else ok "selftests/mm: no KDIR, an unbuilt tree, no module"; fi
+	touch "$SRC/Module.symvers"
+	mods "" >"$tmp/out"
+	rm -f "$SRC/Module.symvers"
+	if [ -s "$tmp/out" ]; then ok "selftests/mm: no KDIR, a built tree, the module is built"; else ko "selftests/mm: the module is left out of a built tree (KDIR's default)"; fi
 	make -n -C "$SRC/tools/testing/selftests/mm" KDIR="$tmp/nokernel" \
 		INSTALL_PATH="$tmp/inst" install >"$tmp/out" 2>&1 || true
 	if grep -q 'page_frag/\*\.ko' "$tmp/out"; then ko "selftests/mm: install copies page_frag/*.ko without a kernel"; sed 's/^/    /' "$tmp/out" | grep page_frag; else ok "selftests/mm: install copies no module without a kernel"; fi

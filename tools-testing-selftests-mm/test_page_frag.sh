@@ -61,7 +61,8 @@ pfmemalloc)
 	cpus2=1
 	;;
 *)
-	echo "usage: $0 [smoke|aligned|nonaligned|large|refusals|mixed|fallback|pfmemalloc|percpu] [nr_test]" >&2
+	echo "usage: $0 [MODE] [nr_test]; MODE: smoke aligned nonaligned" \
+	     "large refusals mixed fallback pfmemalloc percpu" >&2
 	exit 1
 	;;
 esac

@@ -158,7 +158,8 @@ static int frag_check_one(void *va, unsigned int len, unsigned int align)
  * Fragments are carved from the start of a page upward: the next fragment
  * from the same page follows the previous one (rounded up to the
  * alignment), unless the page was recycled and carving restarted at its
- * start.  Callers such as TCP rely on this to coalesce adjacent fragments.
+ * start.  A caller that appends data can then grow one skb frag instead
+ * of adding another.
  */
 static int frag_check_order(void *prev, unsigned int prev_len, void *va,
 			    unsigned int align)
@@ -196,15 +197,21 @@ static int frag_push(void *arg)
 		if (atomic_read(&t->stop))
 			break;
 		va = frag_alloc(t);
+		/*
+		 * A fragment larger than PAGE_SIZE gets NULL once when the
+		 * cache had to fall back to an order-0 page; the next request
+		 * tries order 3 again.
+		 */
+		if (!va && test_alloc_len > PAGE_SIZE)
+			va = frag_alloc(t);
+		if (!va && test_alloc_len > PAGE_SIZE &&
+		    !frag_high_order_available()) {
+			frag_skip("no order-%u page for fragment %u\n",
+				  PAGE_FRAG_CACHE_MAX_ORDER, seq);
+			t->skipped = true;
+			break;
+		}
 		if (!va) {
-			if (test_alloc_len > PAGE_SIZE &&
-			    !frag_high_order_available()) {
-				frag_skip("fragment %u of %u bytes: no order-%u page to be had\n",
-					  seq, test_alloc_len,
-					  PAGE_FRAG_CACHE_MAX_ORDER);
-				t->skipped = true;
-				break;
-			}
 			pr_err("fragment %u of %u bytes: allocation failed\n",
 			       seq, test_alloc_len);
 			t->push_err = -ENOMEM;
@@ -448,7 +455,8 @@ static int frag_check_pages(struct xarray *pages)
 	}
 	xa_destroy(pages);
 	if (bad) {
-		pr_err("%u of %u pages have a wrong reference count\n", bad, nr);
+		pr_err("%u of %u pages have a wrong reference count\n",
+		       bad, nr);
 		return -EFAULT;
 	}
 	pr_info("ok: all %u pages are back after the drain\n", nr);
@@ -567,7 +575,7 @@ static int frag_test_fallback(void)
 	void *va;
 
 	if (PAGE_SIZE >= PAGE_FRAG_CACHE_MAX_SIZE)
-		return frag_skip("the cache only uses order-0 pages with %lu-byte pages\n",
+		return frag_skip("only order-0 pages with %lu-byte pages\n",
 				 PAGE_SIZE);
 	page_frag_cache_init(&nc);
 	if (!frag_high_order_available())
@@ -576,7 +584,7 @@ static int frag_test_fallback(void)
 
 	va = frag_alloc_failing(&nc, len, &armed);
 	if (!armed)
-		return frag_skip("fail_page_alloc does not fail order-%u allocations of this task\n",
+		return frag_skip("fail_page_alloc does not fail order %u\n",
 				 PAGE_FRAG_CACHE_MAX_ORDER);
 	if (va) {
 		pr_err("the first %u-byte fragment came from an order-%u page, want NULL\n",
@@ -596,7 +604,8 @@ static int frag_test_fallback(void)
 	page_frag_cache_drain(&nc);
 	if (got == FRAG_FALLBACK_TRIES) {
 		pr_info("ok: %u of %u requests of %u bytes after one failed order-%u allocation\n",
-			got, FRAG_FALLBACK_TRIES, len, PAGE_FRAG_CACHE_MAX_ORDER);
+			got, FRAG_FALLBACK_TRIES, len,
+			PAGE_FRAG_CACHE_MAX_ORDER);
 		return 0;
 	}
 	if (!frag_high_order_available())
@@ -638,8 +647,7 @@ static unsigned long frag_hog(struct list_head *hog)
 	unsigned long nr = 0;
 	struct page *page;
 
-	while ((page = alloc_page(GFP_ATOMIC | __GFP_NOWARN |
-				  __GFP_NOMEMALLOC))) {
+	while ((page = alloc_page(GFP_ATOMIC | __GFP_NOWARN))) {
 		list_add(&page->lru, hog);
 		nr++;
 	}
@@ -708,16 +716,16 @@ static int frag_test_pfmemalloc(void)
 {
 	struct task_struct *alloc, *watch;
 	struct frag_pfmemalloc *t;
+	unsigned int cpu, order = 0;
 	unsigned long nr;
-	struct page *page;
-	unsigned int cpu;
 	int err = 0;
 
 	if (PAGE_SIZE >= PAGE_FRAG_CACHE_MAX_SIZE)
-		return frag_skip("the cache only uses order-0 pages with %lu-byte pages\n",
+		return frag_skip("only order-0 pages with %lu-byte pages\n",
 				 PAGE_SIZE);
 	if (num_online_cpus() < 2)
-		return frag_skip("needs two CPUs, found %u\n", num_online_cpus());
+		return frag_skip("needs two CPUs, found %u\n",
+				 num_online_cpus());
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -753,7 +761,7 @@ static int frag_test_pfmemalloc(void)
 	nr = t->nr_hog;
 
 	if (t->va) {
-		page = virt_to_head_page(t->va);
+		order = compound_order(virt_to_head_page(t->va));
 		page_frag_free(t->va);
 	}
 	page_frag_cache_drain(&t->nc);
@@ -764,11 +772,11 @@ static int frag_test_pfmemalloc(void)
 		       jiffies_to_msecs(FRAG_PFMEMALLOC_WAIT));
 		err = -EDEADLK;
 	} else if (!t->probe_pfmemalloc) {
-		err = frag_skip("no page from the pfmemalloc reserves after taking %lu pages\n",
+		err = frag_skip("no pfmemalloc page after taking %lu pages\n",
 				nr);
 	} else if (t->va) {
-		err = frag_skip("an order-%u page could still be had after taking %lu pages\n",
-				compound_order(page), nr);
+		err = frag_skip("order %u still free, %lu pages taken\n",
+				order, nr);
 	} else {
 		pr_info("ok: NULL for a %lu-byte request from pfmemalloc pages (%lu pages taken)\n",
 			PAGE_SIZE + PAGE_SIZE / 2, nr);
@@ -893,11 +901,17 @@ static struct task_struct *frag_thread(int (*fn)(void *), struct frag_test *t,
 	return task;
 }
 
+static long frag_time_left(unsigned long deadline)
+{
+	return max_t(long, deadline - jiffies, 1);
+}
+
 static int frag_run(struct frag_test *t)
 {
 	unsigned long deadline = jiffies + test_timeout * HZ;
 	struct task_struct *push, *pop;
 	bool timed_out = false;
+	unsigned long pushed;
 	ktime_t start;
 	s64 us;
 
@@ -914,13 +928,15 @@ static int frag_run(struct frag_test *t)
 	wake_up_process(pop);
 	wake_up_process(push);
 
-	if (!wait_for_completion_timeout(&t->push_done,
-					 max_t(long, deadline - jiffies, 1)) ||
-	    !wait_for_completion_timeout(&t->pop_done,
-					 max_t(long, deadline - jiffies, 1))) {
+	/* Each completion is waited for once: its thread is gone after. */
+	pushed = wait_for_completion_timeout(&t->push_done,
+					     frag_time_left(deadline));
+	if (!pushed || !wait_for_completion_timeout(&t->pop_done,
+						    frag_time_left(deadline))) {
 		timed_out = true;
 		atomic_set(&t->stop, 1);
-		wait_for_completion(&t->push_done);
+		if (!pushed)
+			wait_for_completion(&t->push_done);
 		wait_for_completion(&t->pop_done);
 	}
 	us = ktime_us_delta(ktime_get(), start);
