@@ -22,6 +22,49 @@ frags=("$TOP/config/x86_64.config" "$TOP/config/bench.config")
 stage build-bench-base env PAGE_FRAG_TREE="$src_base" bash "$S/build.sh" bench-base "${frags[@]}"
 stage build-bench-tip bash "$S/build.sh" bench-tip "${frags[@]}"
 
+# x86_64 defconfig, where users build kernels: the code size of the
+# objects whose code the series changes (the allocator and every
+# defconfig object that calls page_frag_alloc*() and so inlines the fast
+# path), at base and tip.  The other objects of vmlinux compile to the
+# same code: the series changes no other function and, in part 1, no
+# structure outside the allocator's users.
+defconfig_objects() {
+	local side=$1 src=$2 O=$BUILD/bench-defconfig-$1 objs=() f
+	mkdir -p "$O"
+	if [ ! -f "$O/.wb-prepared" ]; then
+		make -C "$src" O="$O" ARCH=x86_64 defconfig >/dev/null
+		make -C "$src" O="$O" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" prepare >/dev/null
+		touch "$O/.wb-prepared"
+	fi
+	for f in mm/page_alloc.c mm/page_frag_cache.c $(git -C "$src" grep -lE 'page_frag_alloc(_align)?\(' -- '*.c' | grep -v '^tools/'); do
+		[ -f "$src/$f" ] || continue
+		objs+=("${f%.c}.o")
+		rm -f "$O/${f%.c}.o"
+	done
+	# kbuild refuses the objects that defconfig does not build (-k).
+	make -C "$src" O="$O" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" -k "${objs[@]}" >"$O/objects.log" 2>&1 || true
+	for f in "${objs[@]}"; do
+		[ -f "$O/$f" ] && echo "$f"
+	done >"$O/objects.list"
+}
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+stage defconfig-base defconfig_objects base "$src_base"
+stage defconfig-tip defconfig_objects tip "$TREE"
+{
+	echo "x86_64 defconfig, text+data of the objects the series changes (size):"
+	tb=0 tt=0
+	for o in $(sort -u "$BUILD/bench-defconfig-base/objects.list" "$BUILD/bench-defconfig-tip/objects.list"); do
+		b=0 t=0
+		[ -f "$BUILD/bench-defconfig-base/$o" ] && grep -qx "$o" "$BUILD/bench-defconfig-base/objects.list" &&
+			b=$(size "$BUILD/bench-defconfig-base/$o" | awk 'NR == 2 { print $1 + $2 }')
+		[ -f "$BUILD/bench-defconfig-tip/$o" ] && grep -qx "$o" "$BUILD/bench-defconfig-tip/objects.list" &&
+			t=$(size "$BUILD/bench-defconfig-tip/$o" | awk 'NR == 2 { print $1 + $2 }')
+		printf '  %-28s %8s %8s %+7d\n' "$o" "$b" "$t" $((t - b))
+		tb=$((tb + b)) tt=$((tt + t))
+	done
+	printf '  %-28s %8s %8s %+7d\n' total "$tb" "$tt" $((tt - tb))
+} >"$LOGS/bench-defconfig.txt"
+
 gdir=$CACHE/bench-guest
 mkdir -p "$gdir"
 stage build-tcp-bench gcc -O2 -static -Wall -o "$gdir/tcp_bench" "$TOP/bench/tcp/tcp_bench.c"
@@ -38,13 +81,13 @@ out=$LOGS/bench.table
 	echo "base: $(git -C "$TREE" log -1 --format=%s base)"
 	echo "tip:  $(git -C "$TREE" rev-parse --short "$BRANCH") ($(git -C "$TREE" rev-list --count base.."$BRANCH") patches)"
 	echo
-	printf '| %-20s | %14s | %14s | %8s |\n' case "base ns/op" "tip ns/op" tip/base
-	printf '|%s|%s|%s|%s|\n' ----------------------: --------------: --------------: --------:
+	# Plain text, so that it can go into a mail as it is.
+	printf '  %-20s %14s %14s %8s\n' case "base ns/op" "tip ns/op" tip/base
 	while read -r _ name _ n _ total _ net _ per; do
 		tper=$(awk -v c="$name" '$2 == c { print $10 }' "$LOGS/bench-tip.txt")
 		[ -n "$tper" ] || tper=nan
 		[ "$name" = empty ] && continue
-		printf '| %-20s | %14s | %14s | %8s |\n' "$name" "$per" "$tper" \
+		printf '  %-20s %14s %14s %8s\n' "$name" "$per" "$tper" \
 			"$(awk -v a="$per" -v b="$tper" 'BEGIN { if (a > 0 && b != "nan") printf "%.3f", b / a; else print "-" }')"
 	done < <(grep '^case ' "$LOGS/bench-base.txt")
 	echo
@@ -58,6 +101,8 @@ out=$LOGS/bench.table
 	echo
 	"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-base/vmlinux" "$BUILD/bench-tip/vmlinux" | tail -n 1
 	"$TREE/scripts/bloat-o-meter" -d "$BUILD/bench-base/vmlinux" "$BUILD/bench-tip/vmlinux" | tail -n 1
+	echo
+	cat "$LOGS/bench-defconfig.txt"
 } >"$out"
 cat "$out"
 grep -q nan "$out" && die "a case did not run on the tip"
