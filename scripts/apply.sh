@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 pdir=${1:-$TOP/patches}
-[ -d "$TREE/.git" ] || die "no kernel tree at $TREE; run 'make base' first"
+[ -e "$TREE/.git" ] || die "no kernel tree at $TREE; run 'make base' first"
 git -C "$TREE" rev-parse -q --verify base >/dev/null || die "no 'base' tag in $TREE"
 
 # Leave a half-done git am behind us if there is one.

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 need git
 
-[ -d "$TREE/.git" ] || die "no kernel tree at $TREE; run 'make base' first"
+[ -e "$TREE/.git" ] || die "no kernel tree at $TREE; run 'make base' first"
 if [ -n "$(git -C "$TREE" status --porcelain)" ]; then
 	git -C "$TREE" status --short | head -n 20 >&2
 	die "the kernel tree $TREE is dirty: commit or stash first"

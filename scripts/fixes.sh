@@ -14,7 +14,7 @@
 # usage: fixes.sh [PLAN]
 . "$(dirname "$0")/lib.sh"
 plan=${1:-$TOP/tests/plan/selftest}
-[ -d "$TREE/.git" ] || die "no kernel tree; run 'make apply' first"
+[ -e "$TREE/.git" ] || die "no kernel tree; run 'make apply' first"
 restore() { kgit checkout -q -f "$BRANCH"; kgit clean -q -fd -- tools/testing/selftests/mm; }
 trap restore EXIT
 

@@ -12,7 +12,7 @@
 tips=
 [ "${1:-}" = --tips ] && { tips=1; shift; }
 plan=${1:-$TOP/tests/plan/selftest}
-[ -d "$TREE/.git" ] || die "no kernel tree; run 'make apply' first"
+[ -e "$TREE/.git" ] || die "no kernel tree; run 'make apply' first"
 if [ -n "$tips" ]; then
 	# Postings that do not carry the selftest yet (the fixes) are left
 	# to fixes.sh, which boots them with it.
