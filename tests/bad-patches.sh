@@ -86,6 +86,9 @@ must_fail inline "$sha" "a non-inline static function in a header"
 sha=$(bad fixes yes "printf '\n/* A comment. */\n' >>$f; true")
 git -C "$wt" commit -q --amend -m "$(git -C "$wt" log -1 --format=%B | sed 's/^Signed-off-by/Fixes: 1234 (bad)\nSigned-off-by/')"
 must_fail signoff "$(git -C "$wt" rev-parse HEAD)" "a malformed Fixes: tag"
+sha=$(bad fixes-subject yes "printf '\n/* A comment. */\n' >>$f; true")
+git -C "$wt" commit -q --amend -m "$(git -C "$wt" log -1 --format=%B | sed "s/^Signed-off-by/Fixes: $(git -C "$TREE" rev-parse --short=12 base) (\"not its subject\")\nSigned-off-by/")"
+must_fail signoff "$(git -C "$wt" rev-parse HEAD)" "a Fixes: tag whose subject is not the commit's"
 
 # The per-series checks, on a branch that ends with the bad patch.
 if [ -z "${QUICK:-}" ]; then
