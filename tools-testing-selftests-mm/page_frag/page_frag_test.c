@@ -42,7 +42,6 @@
 
 #include <linux/completion.h>
 #include <linux/cpumask.h>
-#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -627,6 +626,7 @@ struct frag_pfmemalloc {
 	struct completion watch_done;
 	unsigned long nr_hog;	/* pages on the hog list */
 	bool probe_pfmemalloc;	/* the cache got a page from the reserves */
+	atomic_t owner;		/* who gives the memory back: 1 alloc, 2 watch */
 	bool released;		/* the watchdog had to give the memory back */
 	void *va;		/* what the large request returned */
 };
@@ -636,20 +636,31 @@ static void frag_hog_release(struct list_head *hog)
 	struct page *page, *next;
 
 	list_for_each_entry_safe(page, next, hog, lru) {
+		unsigned int order = page_private(page);
+
 		list_del(&page->lru);
-		__free_page(page);
+		set_page_private(page, 0);
+		__free_pages(page, order);
 	}
 }
 
-/* Take free pages until an atomic allocation fails. */
+/*
+ * Take free pages until an atomic allocation fails, in large blocks
+ * first, so that memory is short for as little time as possible: other
+ * tasks' allocations fail while it is, and may wake the OOM killer.
+ */
 static unsigned long frag_hog(struct list_head *hog)
 {
 	unsigned long nr = 0;
 	struct page *page;
+	int order;
 
-	while ((page = alloc_page(GFP_ATOMIC | __GFP_NOWARN))) {
-		list_add(&page->lru, hog);
-		nr++;
+	for (order = MAX_PAGE_ORDER; order >= 0; order--) {
+		while ((page = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, order))) {
+			set_page_private(page, order);
+			list_add(&page->lru, hog);
+			nr += 1UL << order;
+		}
 	}
 	return nr;
 }
@@ -679,11 +690,14 @@ static int frag_pfmemalloc_alloc(void *arg)
 			break;
 		/* Give the page back and get a new one next time. */
 		page_frag_cache_drain(&t->nc);
-		msleep(20);
+		cond_resched();
 	}
 	complete(&t->armed);
 	if (t->probe_pfmemalloc)
 		t->va = page_frag_alloc(&t->nc, PAGE_SIZE + PAGE_SIZE / 2, gfp);
+	/* In time: give the memory back at once, unless the watchdog did. */
+	if (atomic_cmpxchg(&t->owner, 0, 1) == 0)
+		frag_hog_release(&t->hog);
 	kthread_complete_and_exit(&t->done, 0);
 }
 
@@ -698,8 +712,10 @@ static int frag_pfmemalloc_watch(void *arg)
 
 	wait_for_completion(&t->armed);
 	if (!wait_for_completion_timeout(&t->done, FRAG_PFMEMALLOC_WAIT)) {
-		t->released = true;
-		frag_hog_release(&t->hog);
+		if (atomic_cmpxchg(&t->owner, 0, 2) == 0) {
+			t->released = true;
+			frag_hog_release(&t->hog);
+		}
 		wait_for_completion(&t->done);
 	}
 	kthread_complete_and_exit(&t->watch_done, 0);
@@ -752,12 +768,9 @@ static int frag_test_pfmemalloc(void)
 	kthread_bind(alloc, cpu);
 	kthread_bind(watch, cpumask_next(cpu, cpu_online_mask));
 
-	t->nr_hog = frag_hog(&t->hog);
 	wake_up_process(watch);
 	wake_up_process(alloc);
 	wait_for_completion(&t->watch_done);
-	if (!t->released)
-		frag_hog_release(&t->hog);
 	nr = t->nr_hog;
 
 	if (t->va) {
