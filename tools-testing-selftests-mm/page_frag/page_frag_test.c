@@ -621,12 +621,13 @@ static int frag_test_fallback(void)
 struct frag_pfmemalloc {
 	struct page_frag_cache nc;
 	struct list_head hog;	/* pages taken to get below the watermark */
+	struct completion hogged;
 	struct completion armed;
 	struct completion done;
 	struct completion watch_done;
 	unsigned long nr_hog;	/* pages on the hog list */
 	bool probe_pfmemalloc;	/* the cache got a page from the reserves */
-	atomic_t owner;		/* who gives the memory back: 1 alloc, 2 watch */
+	atomic_t owner;		/* who frees the hog: 1 alloc, 2 watch */
 	bool released;		/* the watchdog had to give the memory back */
 	void *va;		/* what the large request returned */
 };
@@ -636,31 +637,26 @@ static void frag_hog_release(struct list_head *hog)
 	struct page *page, *next;
 
 	list_for_each_entry_safe(page, next, hog, lru) {
-		unsigned int order = page_private(page);
-
 		list_del(&page->lru);
-		set_page_private(page, 0);
-		__free_pages(page, order);
+		__free_page(page);
 	}
 }
 
 /*
- * Take free pages until an atomic allocation fails, in large blocks
- * first, so that memory is short for as little time as possible: other
- * tasks' allocations fail while it is, and may wake the OOM killer.
+ * Take free pages until an atomic allocation fails.  Other tasks'
+ * allocations may fail while memory is this short, so the pages go back
+ * as soon as the test is done with them.  Order-0 pages only: with
+ * higher orders taken as well, 6.12 returned NULL here instead of
+ * looping, and the test could not tell the fix from the bug.
  */
 static unsigned long frag_hog(struct list_head *hog)
 {
 	unsigned long nr = 0;
 	struct page *page;
-	int order;
 
-	for (order = MAX_PAGE_ORDER; order >= 0; order--) {
-		while ((page = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, order))) {
-			set_page_private(page, order);
-			list_add(&page->lru, hog);
-			nr += 1UL << order;
-		}
+	while ((page = alloc_page(GFP_ATOMIC | __GFP_NOWARN))) {
+		list_add(&page->lru, hog);
+		nr++;
 	}
 	return nr;
 }
@@ -679,8 +675,10 @@ static int frag_pfmemalloc_alloc(void *arg)
 	unsigned int i;
 	void *va;
 
+	wait_for_completion(&t->hogged);
 	for (i = 0; i < FRAG_PFMEMALLOC_PROBES; i++) {
-		t->nr_hog += frag_hog(&t->hog);
+		if (i)
+			t->nr_hog += frag_hog(&t->hog);
 		va = page_frag_alloc(&t->nc, 64, gfp);
 		if (!va)
 			continue;
@@ -702,14 +700,20 @@ static int frag_pfmemalloc_alloc(void *arg)
 }
 
 /*
- * Watchdog, on another CPU: when the allocation does not return in time,
- * give the memory back, so that the order-3 allocation of a looping refill
- * succeeds and ends the loop.
+ * Watchdog, on another CPU: takes the memory first; then, when the
+ * allocation does not return in time, gives it back, so that the order-3
+ * allocation of a looping refill succeeds and ends the loop.
  */
 static int frag_pfmemalloc_watch(void *arg)
 {
 	struct frag_pfmemalloc *t = arg;
 
+	/*
+	 * The memory is taken on this CPU: the pages that the allocating
+	 * CPU keeps on its per-CPU lists stay there for its refills.
+	 */
+	t->nr_hog = frag_hog(&t->hog);
+	complete(&t->hogged);
 	wait_for_completion(&t->armed);
 	if (!wait_for_completion_timeout(&t->done, FRAG_PFMEMALLOC_WAIT)) {
 		if (atomic_cmpxchg(&t->owner, 0, 2) == 0) {
@@ -748,6 +752,7 @@ static int frag_test_pfmemalloc(void)
 		return -ENOMEM;
 	page_frag_cache_init(&t->nc);
 	INIT_LIST_HEAD(&t->hog);
+	init_completion(&t->hogged);
 	init_completion(&t->armed);
 	init_completion(&t->done);
 	init_completion(&t->watch_done);
