@@ -92,18 +92,10 @@ mutate keep-small-page $C \
 		return NULL;' \
 '		return NULL;'
 
-# Bug 2 of the fixes: a pfmemalloc page too small for the request sends
-# the cache back to refill, again and again.
-mutate pfmemalloc-refill-loop $C \
-'	if (!page_frag_cache_reuse(nc) && !page_frag_cache_refill(nc, gfp_mask))' \
-'again:
-	if (!page_frag_cache_reuse(nc) && !page_frag_cache_refill(nc, gfp_mask))' \
-'		page_frag_cache_drain(nc);
-		return NULL;' \
-'		if (page_frag_cache_is_pfmemalloc(nc))
-			goto again;
-		page_frag_cache_drain(nc);
-		return NULL;'
+# Bug 2 of the fixes (the pfmemalloc refill loop) has no mutation here:
+# put back into the tip's slow path, the loop ended with NULL within the
+# pfmemalloc mode's 3 seconds (the order-0 refill failed), so the mode
+# passed.  scripts/fixes.sh shows the mode failing on 6.12 instead.
 
 # Bug 3 of the fixes: a zero-sized request is carved.
 mutate zero-size $C \
