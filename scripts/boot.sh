@@ -59,6 +59,15 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 ip link set lo up
 export PATH=/bin:/sbin
 cd /tests
+# x86 switches from tsc-early to the refined tsc clocksource a second or
+# so after boot, with stop_machine(); a test that keeps a CPU busy in a
+# loop of the kernel (the pfmemalloc mode on a kernel with the bug) would
+# hang it.  Let the switch happen first (10 s at most).
+cs=/sys/devices/system/clocksource/clocksource0/current_clocksource
+i=0
+while [ "$(cat $cs 2>/dev/null)" = tsc-early ] && [ $i -lt 10 ]; do
+	sleep 1; i=$((i + 1))
+done
 echo "WB-BOOTED cpus=$(grep -c ^processor /proc/cpuinfo)"
 up() { cut -d' ' -f1 /proc/uptime; }
 run() {

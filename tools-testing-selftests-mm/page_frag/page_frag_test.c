@@ -42,6 +42,7 @@
 
 #include <linux/completion.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -627,6 +628,7 @@ struct frag_pfmemalloc {
 	struct completion watch_done;
 	unsigned long nr_hog;	/* pages on the hog list */
 	bool probe_pfmemalloc;	/* the cache got a page from the reserves */
+	bool after_pfmemalloc;	/* and still did after the large request */
 	atomic_t owner;		/* who frees the hog: 1 alloc, 2 watch */
 	bool released;		/* the watchdog had to give the memory back */
 	void *va;		/* what the large request returned */
@@ -643,9 +645,13 @@ static void frag_hog_release(struct list_head *hog)
 }
 
 /*
- * Take free pages until an atomic allocation fails.  Other tasks'
- * allocations may fail while memory is this short, so the pages go back
- * as soon as the test is done with them.  Order-0 pages only: with
+ * Take every free page there is, the reserves included, until even a
+ * __GFP_MEMALLOC allocation fails.  An order-0 allocation takes the
+ * pages of the running CPU's per-CPU lists first, which no watermark
+ * counts: a per-CPU list left full would be given back to the zone by a
+ * later free and lift the free memory over the watermark again.  Other
+ * tasks' allocations fail while memory is this short, so the pages go
+ * back as soon as the test is done with them.  Order-0 pages only: with
  * higher orders taken as well, 6.12 returned NULL here instead of
  * looping, and the test could not tell the fix from the bug.
  */
@@ -654,65 +660,92 @@ static unsigned long frag_hog(struct list_head *hog)
 	unsigned long nr = 0;
 	struct page *page;
 
-	while ((page = alloc_page(GFP_ATOMIC | __GFP_NOWARN))) {
+	while ((page = alloc_page(GFP_ATOMIC | __GFP_MEMALLOC |
+				  __GFP_NOWARN))) {
 		list_add(&page->lru, hog);
 		nr++;
 	}
 	return nr;
 }
 
-#define FRAG_PFMEMALLOC_PROBES	10
+/*
+ * Pages the allocating CPU gives back after taking everything: they sit
+ * on its per-CPU list, far below any watermark, and feed the cache's
+ * refills from the reserves.
+ */
+#define FRAG_PFMEMALLOC_KEEP	16
 
 /*
- * Allocating side.  kswapd may free a few pages (slab caches) after the
- * memory ran short: take them too until the cache gets its page from the
- * reserves, then make the large request.
+ * Allocating side: empties its own CPU's per-CPU list, keeps a few
+ * pages for the cache, checks that the cache's page comes from the
+ * reserves, then makes the large request.
  */
 static int frag_pfmemalloc_alloc(void *arg)
 {
 	gfp_t gfp = GFP_ATOMIC | __GFP_MEMALLOC | __GFP_NOWARN;
 	struct frag_pfmemalloc *t = arg;
+	struct page *page;
 	unsigned int i;
 	void *va;
 
 	wait_for_completion(&t->hogged);
-	for (i = 0; i < FRAG_PFMEMALLOC_PROBES; i++) {
-		if (i)
-			t->nr_hog += frag_hog(&t->hog);
-		va = page_frag_alloc(&t->nc, 64, gfp);
-		if (!va)
-			continue;
+	t->nr_hog += frag_hog(&t->hog);
+	for (i = 0; i < FRAG_PFMEMALLOC_KEEP && !list_empty(&t->hog); i++) {
+		page = list_first_entry(&t->hog, struct page, lru);
+		list_del(&page->lru);
+		__free_page(page);
+		t->nr_hog--;
+	}
+	va = page_frag_alloc(&t->nc, 64, gfp);
+	if (va) {
 		t->probe_pfmemalloc = page_is_pfmemalloc(virt_to_head_page(va));
 		page_frag_free(va);
-		if (t->probe_pfmemalloc)
-			break;
-		/* Give the page back and get a new one next time. */
-		page_frag_cache_drain(&t->nc);
-		cond_resched();
 	}
 	complete(&t->armed);
 	if (t->probe_pfmemalloc)
 		t->va = page_frag_alloc(&t->nc, PAGE_SIZE + PAGE_SIZE / 2, gfp);
+	/*
+	 * Did the memory stay short?  If it came back, a looping refill
+	 * would have ended too, and NULL proves nothing.
+	 */
+	if (t->probe_pfmemalloc && !t->va) {
+		va = page_frag_alloc(&t->nc, 64, gfp);
+		if (va) {
+			t->after_pfmemalloc =
+				page_is_pfmemalloc(virt_to_head_page(va));
+			page_frag_free(va);
+		}
+	}
 	/* In time: give the memory back at once, unless the watchdog did. */
 	if (atomic_cmpxchg(&t->owner, 0, 1) == 0)
 		frag_hog_release(&t->hog);
 	kthread_complete_and_exit(&t->done, 0);
 }
 
+/* Rounds of 20 ms in which the watchdog takes what came back. */
+#define FRAG_PFMEMALLOC_SETTLE	25
+
 /*
- * Watchdog, on another CPU: takes the memory first; then, when the
- * allocation does not return in time, gives it back, so that the order-3
- * allocation of a looping refill succeeds and ends the loop.
+ * Watchdog, on another CPU: takes the memory first, its own CPU's list
+ * included; then, when the allocation does not return in time, gives it
+ * back, so that the refills of a looping request get ordinary pages and
+ * the loop ends.
  */
 static int frag_pfmemalloc_watch(void *arg)
 {
 	struct frag_pfmemalloc *t = arg;
+	unsigned long got;
+	unsigned int i;
 
-	/*
-	 * The memory is taken on this CPU: the pages that the allocating
-	 * CPU keeps on its per-CPU lists stay there for its refills.
-	 */
 	t->nr_hog = frag_hog(&t->hog);
+	/* Take what kswapd frees meanwhile, until it gives up. */
+	for (i = 0; i < FRAG_PFMEMALLOC_SETTLE; i++) {
+		msleep(20);
+		got = frag_hog(&t->hog);
+		t->nr_hog += got;
+		if (!got)
+			break;
+	}
 	complete(&t->hogged);
 	wait_for_completion(&t->armed);
 	if (!wait_for_completion_timeout(&t->done, FRAG_PFMEMALLOC_WAIT)) {
@@ -725,6 +758,68 @@ static int frag_pfmemalloc_watch(void *arg)
 	kthread_complete_and_exit(&t->watch_done, 0);
 }
 
+/* Times the test sets the scene before it gives up with a skip. */
+#define FRAG_PFMEMALLOC_TRIES	5
+
+/*
+ * One try: 0 when the request returned NULL while the memory was short,
+ * -EDEADLK when it did not return in time, -EAGAIN when the memory did
+ * not stay short enough to tell (the reason is in @why).
+ */
+static int frag_pfmemalloc_try(struct frag_pfmemalloc *t, const char **why)
+{
+	struct task_struct *alloc, *watch;
+	unsigned int cpu;
+
+	reinit_completion(&t->hogged);
+	reinit_completion(&t->armed);
+	reinit_completion(&t->done);
+	reinit_completion(&t->watch_done);
+	atomic_set(&t->owner, 0);
+	t->nr_hog = 0;
+	t->probe_pfmemalloc = false;
+	t->after_pfmemalloc = false;
+	t->released = false;
+	t->va = NULL;
+
+	/* Both threads exist before memory runs short. */
+	alloc = kthread_create(frag_pfmemalloc_alloc, t, "page_frag_pfmem");
+	if (IS_ERR(alloc))
+		return PTR_ERR(alloc);
+	watch = kthread_create(frag_pfmemalloc_watch, t, "page_frag_watch");
+	if (IS_ERR(watch)) {
+		kthread_stop(alloc);
+		return PTR_ERR(watch);
+	}
+	cpu = cpumask_first(cpu_online_mask);
+	kthread_bind(alloc, cpu);
+	kthread_bind(watch, cpumask_next(cpu, cpu_online_mask));
+
+	wake_up_process(watch);
+	wake_up_process(alloc);
+	wait_for_completion(&t->watch_done);
+
+	if (t->va)
+		page_frag_free(t->va);
+	page_frag_cache_drain(&t->nc);
+
+	if (t->released) {
+		pr_err("a %lu-byte request from pfmemalloc pages did not return within %u ms\n",
+		       PAGE_SIZE + PAGE_SIZE / 2,
+		       jiffies_to_msecs(FRAG_PFMEMALLOC_WAIT));
+		return -EDEADLK;
+	}
+	if (!t->probe_pfmemalloc)
+		*why = "the cache's page did not come from the reserves";
+	else if (t->va)
+		*why = "an order-3 page was still free";
+	else if (!t->after_pfmemalloc)
+		*why = "memory came back during the request";
+	else
+		return 0;
+	return -EAGAIN;
+}
+
 /*
  * A page from the pfmemalloc reserves is never recycled.  Take the free
  * memory below the minimum watermark, so that the cache's order-3
@@ -734,11 +829,10 @@ static int frag_pfmemalloc_watch(void *arg)
  */
 static int frag_test_pfmemalloc(void)
 {
-	struct task_struct *alloc, *watch;
+	const char *why = NULL;
 	struct frag_pfmemalloc *t;
-	unsigned int cpu, order = 0;
-	unsigned long nr;
-	int err = 0;
+	unsigned int try;
+	int err;
 
 	if (PAGE_SIZE >= PAGE_FRAG_CACHE_MAX_SIZE)
 		return frag_skip("only order-0 pages with %lu-byte pages\n",
@@ -757,49 +851,16 @@ static int frag_test_pfmemalloc(void)
 	init_completion(&t->done);
 	init_completion(&t->watch_done);
 
-	/* Both threads exist before memory runs short. */
-	alloc = kthread_create(frag_pfmemalloc_alloc, t, "page_frag_pfmem");
-	if (IS_ERR(alloc)) {
-		err = PTR_ERR(alloc);
-		goto free;
+	for (try = 1; try <= FRAG_PFMEMALLOC_TRIES; try++) {
+		err = frag_pfmemalloc_try(t, &why);
+		if (err != -EAGAIN)
+			break;
 	}
-	watch = kthread_create(frag_pfmemalloc_watch, t, "page_frag_watch");
-	if (IS_ERR(watch)) {
-		kthread_stop(alloc);
-		err = PTR_ERR(watch);
-		goto free;
-	}
-	cpu = cpumask_first(cpu_online_mask);
-	kthread_bind(alloc, cpu);
-	kthread_bind(watch, cpumask_next(cpu, cpu_online_mask));
-
-	wake_up_process(watch);
-	wake_up_process(alloc);
-	wait_for_completion(&t->watch_done);
-	nr = t->nr_hog;
-
-	if (t->va) {
-		order = compound_order(virt_to_head_page(t->va));
-		page_frag_free(t->va);
-	}
-	page_frag_cache_drain(&t->nc);
-
-	if (t->released) {
-		pr_err("a %lu-byte request from pfmemalloc pages did not return within %u ms\n",
-		       PAGE_SIZE + PAGE_SIZE / 2,
-		       jiffies_to_msecs(FRAG_PFMEMALLOC_WAIT));
-		err = -EDEADLK;
-	} else if (!t->probe_pfmemalloc) {
-		err = frag_skip("no pfmemalloc page after taking %lu pages\n",
-				nr);
-	} else if (t->va) {
-		err = frag_skip("order %u still free, %lu pages taken\n",
-				order, nr);
-	} else {
-		pr_info("ok: NULL for a %lu-byte request from pfmemalloc pages (%lu pages taken)\n",
-			PAGE_SIZE + PAGE_SIZE / 2, nr);
-	}
-free:
+	if (!err)
+		pr_info("ok: NULL for a %lu-byte request from pfmemalloc pages (try %u, %lu pages taken)\n",
+			PAGE_SIZE + PAGE_SIZE / 2, try, t->nr_hog);
+	else if (err == -EAGAIN)
+		err = frag_skip("%s, %u tries\n", why, FRAG_PFMEMALLOC_TRIES);
 	kfree(t);
 	return err;
 }
