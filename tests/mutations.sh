@@ -7,6 +7,8 @@
 # one of the inline fast path in include/linux/page_frag_cache.h rebuilds
 # only the selftest module, which compiles that code in, and boots the
 # tip's kernel with it.
+#
+# usage: mutations.sh [NAME...]   (default: every mutation)
 . "$(dirname "$0")/../scripts/lib.sh"
 tip=$(git -C "$TREE" rev-parse "$BRANCH")
 restore() { kgit checkout -q -f "$BRANCH"; }
@@ -15,9 +17,13 @@ trap restore EXIT
 # mutate NAME FILE OLD NEW [OLD NEW]...: replace the first OLD in FILE
 # (of the tree) by NEW, build and boot; the selftest run must fail.
 pass=0 failed=0
+wanted=("$@")
 mutate() {
 	local name=$1 f=$TREE/$2 only=
 	shift 2
+	if [ ${#wanted[@]} -gt 0 ] && [[ " ${wanted[*]} " != *" $name "* ]]; then
+		return
+	fi
 	kgit checkout -q -f "$BRANCH"
 	if ! python3 - "$f" "$@" <<'PY'
 import sys
@@ -92,10 +98,18 @@ mutate keep-small-page $C \
 		return NULL;' \
 '		return NULL;'
 
-# Bug 2 of the fixes (the pfmemalloc refill loop) has no mutation here:
-# put back into the tip's slow path, the loop ended with NULL within the
-# pfmemalloc mode's 3 seconds (the order-0 refill failed), so the mode
-# passed.  scripts/fixes.sh shows the mode failing on 6.12 instead.
+# Bug 2 of the fixes: a pfmemalloc page too small for the request sends
+# the cache back to refill, again and again.
+mutate pfmemalloc-refill-loop $C \
+'	if (!page_frag_cache_reuse(nc) && !page_frag_cache_refill(nc, gfp_mask))' \
+'again:
+	if (!page_frag_cache_reuse(nc) && !page_frag_cache_refill(nc, gfp_mask))' \
+'		page_frag_cache_drain(nc);
+		return NULL;' \
+'		if (page_frag_cache_is_pfmemalloc(nc))
+			goto again;
+		page_frag_cache_drain(nc);
+		return NULL;'
 
 # Bug 3 of the fixes: a zero-sized request is carved.
 mutate zero-size $C \
