@@ -90,6 +90,22 @@ out=$LOGS/bench.table
 		printf '  %-20s %14s %14s %8s\n' "$name" "$per" "$tper" \
 			"$(awk -v a="$per" -v b="$tper" 'BEGIN { if (a > 0 && b != "nan") printf "%.3f", b / a; else print "-" }')"
 	done < <(grep '^case ' "$LOGS/bench-base.txt")
+	# The cases of the new API have no base: against the tip's own pair
+	# case of the same size (page_frag_alloc_va() + page_frag_free_va()).
+	if grep -qE '^case (prepare|pg|noref)_' "$LOGS/bench-tip.txt"; then
+		echo
+		echo "  tip only, the new API against the tip's pair case of the same size"
+		echo "  (target: prepare and pg no more than 1.00x; noref is one growth):"
+		printf '  %-20s %14s %14s %8s
+' case "pair ns/op" "case ns/op" ratio
+		grep -E '^case (prepare|pg|noref)_' "$LOGS/bench-tip.txt" |
+		while read -r _ name _ n _ total _ net _ per; do
+			pair=$(awk -v c="pair_${name##*_}" '$2 == c { print $10 }' "$LOGS/bench-tip.txt")
+			printf '  %-20s %14s %14s %8s
+' "$name" "${pair:-nan}" "$per" \
+				"$(awk -v a="$pair" -v b="$per" 'BEGIN { if (a > 0) printf "%.3f", b / a; else print "-" }')"
+		done
+	fi
 	echo
 	for side in base tip; do
 		printf 'sizeof(struct page_frag_cache) %s: %s bytes\n' "$side" \

@@ -109,11 +109,18 @@ check_cocci() {
 	cocci_at "$tip" "$key" "${files[@]}"
 	b=$(cat "$out/cocci-$base-$key.count")
 	a=$(cat "$out/cocci-$tip-$key.count")
-	if [ "$a" -gt "$b" ]; then
-		echo "FIRST: coccicheck reports $b -> $a: $(comm -13 "$out/cocci-$base-$key.reports" "$out/cocci-$tip-$key.reports" | head -n1)"
-		return 1
-	fi
-	echo "coccicheck on ${#files[@]} files: $b reports at base, $a at the tip"
+	# Per semantic patch: one whose reports go away (the _va rename's,
+	# as the series renames the callers) must not hide one that gains.
+	local s nb na
+	for s in $(cut -d: -f1 "$out/cocci-$base-$key.reports" "$out/cocci-$tip-$key.reports" | sort -u); do
+		nb=$(grep -c "^$s: " "$out/cocci-$base-$key.reports" || true)
+		na=$(grep -c "^$s: " "$out/cocci-$tip-$key.reports" || true)
+		if [ "$na" -gt "$nb" ]; then
+			echo "FIRST: coccicheck $s reports $nb -> $na: $(grep "^$s: " "$out/cocci-$tip-$key.reports" | head -n1)"
+			return 1
+		fi
+	done
+	echo "coccicheck on ${#files[@]} files: $b reports at base, $a at the tip, none more for any semantic patch"
 }
 
 # b4, offline, per posting, as the person who sends the series would do

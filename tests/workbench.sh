@@ -57,6 +57,20 @@ expect 1 "verdict: a panic before the first result fails" bash "$S/verdict.sh" "
 says 'no test ran'
 says 'kernel complained'
 
+# The misuse mode warns on purpose: warnings in its section pass, a BUG
+# there or a warning anywhere else does not.
+misuse='WB-START page_frag_misuse
+WARNING: CPU: 0 PID: 90 at include/linux/page_frag_cache.h:420 frag_test_misuse
+Call Trace:
+WB-RESULT page_frag_misuse 0 0.10'
+printf '%s\n%s\n' "$misuse" "$good" >"$tmp/misuse"
+expect 0 "verdict: warnings inside the misuse mode pass" bash "$S/verdict.sh" "$tmp/misuse"
+printf '%s\n%s\n' "$(echo "$misuse" | sed 's/^Call Trace:/kernel BUG at mm\/page_frag_cache.c:1!/')" "$good" >"$tmp/misuse-bug"
+expect 1 "verdict: a BUG inside the misuse mode fails" bash "$S/verdict.sh" "$tmp/misuse-bug"
+says 'beyond warnings'
+printf '%s\n%s\nWARNING: CPU: 1 PID: 7 at mm/page_frag_cache.c:60\n' "$misuse" "$good" >"$tmp/misuse-after"
+expect 1 "verdict: a warning after the misuse mode fails" bash "$S/verdict.sh" "$tmp/misuse-after"
+
 # 2. A missing tool is named, with what to do.
 expect 1 "need: a missing tool fails" bash -c ". '$S/lib.sh'; need no-such-tool-xyz"
 says 'missing tools: no-such-tool-xyz.*make deps'

@@ -10,8 +10,9 @@
  * and repeat exactly from boot to boot.
  *
  * The module builds against 6.12 as shipped and against the series: it
- * only uses names that both have.  Like the selftest, it runs from its init
- * function and fails to load when a case fails.
+ * uses the series' names, mapped to 6.12's below when the tree does not
+ * have them (the Makefile looks).  Like the selftest, it runs from its
+ * init function and fails to load when a case fails.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +25,12 @@
 #include <linux/ptr_ring.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+
+#ifndef PAGE_FRAG_VA_NAMES
+#define page_frag_alloc_va		page_frag_alloc
+#define page_frag_alloc_va_align	page_frag_alloc_align
+#define page_frag_free_va		page_frag_free
+#endif
 
 static unsigned int loops = 1000000;
 module_param(loops, uint, 0444);
@@ -75,18 +82,141 @@ static noinline int bench_pairs(struct page_frag_cache *nc, unsigned int len,
 	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++) {
 		if (align)
-			va = page_frag_alloc_align(nc, len, GFP_ATOMIC, align);
+			va = page_frag_alloc_va_align(nc, len, GFP_ATOMIC, align);
 		else
-			va = page_frag_alloc(nc, len, GFP_ATOMIC);
+			va = page_frag_alloc_va(nc, len, GFP_ATOMIC);
 		if (unlikely(!va))
 			break;
-		page_frag_free(va);
+		page_frag_free_va(va);
 	}
 	t1 = ktime_get_ns();
 	local_irq_restore(flags);
 	*ns = t1 - t0;
 	return i == n ? 0 : -ENOMEM;
 }
+
+#ifdef PAGE_FRAG_PREPARE
+/*
+ * The API of the series' part 2, tip only: a prepare + commit + free, a
+ * page and offset + put_page(), and the growth of one fragment by probe +
+ * commit_noref, as TCP appends to its last frag.
+ */
+static noinline int bench_prepare(struct page_frag_cache *nc, unsigned int len,
+				  unsigned int n, u64 *ns)
+{
+	unsigned int i, size;
+	unsigned long flags;
+	u64 t0, t1;
+	void *va;
+
+	local_irq_save(flags);
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		size = len;
+		va = page_frag_alloc_va_prepare(nc, &size, GFP_ATOMIC);
+		if (unlikely(!va))
+			break;
+		page_frag_alloc_commit(nc, len);
+		page_frag_free_va(va);
+	}
+	t1 = ktime_get_ns();
+	local_irq_restore(flags);
+	*ns = t1 - t0;
+	return i == n ? 0 : -ENOMEM;
+}
+
+static noinline int bench_pg(struct page_frag_cache *nc, unsigned int len,
+			     unsigned int n, u64 *ns)
+{
+	unsigned int i, offset;
+	unsigned long flags;
+	struct page *page;
+	u64 t0, t1;
+
+	local_irq_save(flags);
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		page = page_frag_alloc_pg(nc, &offset, len, GFP_ATOMIC);
+		if (unlikely(!page))
+			break;
+		put_page(page);
+	}
+	t1 = ktime_get_ns();
+	local_irq_restore(flags);
+	*ns = t1 - t0;
+	return i == n ? 0 : -ENOMEM;
+}
+
+static noinline int bench_noref(struct page_frag_cache *nc, unsigned int len,
+				unsigned int n, u64 *ns)
+{
+	unsigned int i, offset, size;
+	struct page *cur = NULL;
+	unsigned long flags;
+	u64 t0, t1;
+	void *va;
+
+	local_irq_save(flags);
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		size = len;
+		if (cur && page_frag_alloc_probe(nc, &offset, &size, &va) == cur) {
+			page_frag_alloc_commit_noref(nc, len);
+			continue;
+		}
+		if (cur)
+			put_page(cur);
+		size = len;
+		cur = page_frag_alloc_pg_prepare(nc, &offset, &size, GFP_ATOMIC);
+		if (unlikely(!cur))
+			break;
+		page_frag_alloc_commit(nc, len);
+	}
+	t1 = ktime_get_ns();
+	local_irq_restore(flags);
+	if (cur)
+		put_page(cur);
+	*ns = t1 - t0;
+	return i == n ? 0 : -ENOMEM;
+}
+
+static int bench_api(struct page_frag_cache *nc)
+{
+	static const struct {
+		const char *name;
+		int (*run)(struct page_frag_cache *nc, unsigned int len,
+			   unsigned int n, u64 *ns);
+	} cases[] = {
+		{ "prepare", bench_prepare },
+		{ "pg", bench_pg },
+		{ "noref", bench_noref },
+	};
+	char name[32];
+	int i, j, err;
+	u64 ns;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (j = 0; j < ARRAY_SIZE(frag_len); j++) {
+			err = cases[i].run(nc, frag_len[j], 1, &ns) ?:
+			      cases[i].run(nc, frag_len[j], loops, &ns);
+			if (err) {
+				pr_err("case %s %u failed\n", cases[i].name,
+				       frag_len[j]);
+				return err;
+			}
+			snprintf(name, sizeof(name), "%s_%u", cases[i].name,
+				 frag_len[j]);
+			report(name, loops, ns, empty_ns);
+		}
+	}
+	return 0;
+}
+#else
+static int bench_api(struct page_frag_cache *nc)
+{
+	return 0;
+}
+#endif
 
 /*
  * Cross-CPU case: CPU 0 allocates a batch of fragments and pushes them
@@ -121,7 +251,7 @@ static int xcpu_push(void *arg)
 	while (!x->last) {
 		t0 = ktime_get_ns();
 		for (k = 0; k < XCPU_BATCH && i < xcpu_loops; k++, i++) {
-			va = page_frag_alloc(&x->nc, frag_len[1], GFP_KERNEL);
+			va = page_frag_alloc_va(&x->nc, frag_len[1], GFP_KERNEL);
 			if (!va) {
 				x->err = -ENOMEM;
 				break;
@@ -149,7 +279,7 @@ static int xcpu_pop(void *arg)
 		last = x->last;
 		t0 = ktime_get_ns();
 		while ((va = ptr_ring_consume(&x->ring)))
-			page_frag_free(va);
+			page_frag_free_va(va);
 		x->pop_ns += ktime_get_ns() - t0;
 		complete(&x->drained);
 	} while (!last);
@@ -237,7 +367,7 @@ static int __init page_frag_bench_init(void)
 			report(name, loops, ns, empty_ns);
 		}
 	}
-	err = bench_xcpu();
+	err = bench_api(nc) ?: bench_xcpu();
 out:
 	page_frag_cache_drain(nc);
 	kfree(nc);
