@@ -43,7 +43,7 @@ for f in Documentation/mm/page_frags.rst Documentation/translations/zh_CN/mm/pag
 done
 
 # A name that grew moves the parenthesis of its call or prototype to the
-# right: move the continuation lines that spatch did not touch with it.
+# right: align the continuation lines that spatch did not touch under it.
 python3 - "$snap" "$dir" "${files[@]}" <<'PY'
 import sys
 
@@ -108,15 +108,20 @@ for f in files:
         po, pn = open_paren(old[i]), open_paren(new[i])
         if po is None or pn is None:
             continue
-        shift = col(new[i], pn) - col(old[i], po)
-        d = depth(old[i])
+        # The continuation lines of the statement go under the (new)
+        # parenthesis, as checkpatch --strict wants, also where they were
+        # not under the old one; lines nested deeper keep their place
+        # relative to the line above.
+        target = col(new[i], pn) + 1
+        d0 = d = depth(old[i])
+        shift = 0
         j = i + 1
-        want = col(old[i], po) + 1
-        while shift and d > 0 and j < len(new) and old[j] == new[j]:
+        while d > 0 and j < len(new) and old[j] == new[j]:
             body = new[j].lstrip(" \t")
-            if col(old[j], len(old[j]) - len(body)) != want:
-                break
-            width = col(new[j], len(new[j]) - len(body)) + shift
+            cur = col(old[j], len(old[j]) - len(body))
+            if d == d0:
+                shift = target - cur
+            width = cur + shift
             new[j] = "\t" * (width // 8) + " " * (width % 8) + body
             d += depth(old[j])
             j += 1

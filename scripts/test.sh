@@ -17,6 +17,8 @@ stage base bash "$S/base.sh" || exit 1
 run roundtrip bash "$T/roundtrip.sh"
 run workbench-selftest bash "$T/workbench.sh"
 run per-patch-checks bash "$S/check.sh"
+# The _va rename patch is the semantic patch's output on its parent.
+run rename-is-mechanical bash "$T/rename-va.sh"
 # QUICK=1 leaves out htmldocs, coccicheck and b4 (see README).
 if [ -z "${QUICK:-}" ]; then
 	run per-series-checks bash "$S/series-checks.sh"

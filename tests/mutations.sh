@@ -81,12 +81,33 @@ mutate fast-off-by-one $H \
 '	if (unlikely(fragsz - 1 >= remaining))' \
 '	if (unlikely(fragsz - 1 > remaining))'
 
+# Known bugs of the prior art of the prepare / commit API:
+# a _pg fast path that hands out a fragment without charging it,
+mutate pg-no-charge $H \
+'	nc->pagecnt_bias--;
+	nc->remaining = remaining - fragsz;
+
+	return __page_frag_cache_page(nc, remaining, offset);' \
+'	return __page_frag_cache_page(nc, remaining, offset);'
+
+# and an abort that takes back a fragment that is not the last one.
+mutate abort-not-last $H \
+'		     fragsz > page_frag_encoded_size(encoded_va) - remaining ||
+		     va + fragsz != page_frag_encoded_end(encoded_va) - remaining)) {' \
+'		     fragsz > page_frag_encoded_size(encoded_va) - remaining)) {'
+
+# A slow path that returns a page smaller than the request, whose
+# remaining - fragsz then wraps (caught by the fallback mode).
+mutate prepare-wrap $C \
+'	if (unlikely(fragsz > remaining)) {' \
+'	if (unlikely(!remaining)) {'
+
 # The upstream rewrite of 6.13 refused fragments larger than PAGE_SIZE.
 mutate large-refused $C \
 '	if (unlikely(!fragsz))
-		return NULL;' \
+		return 0;' \
 '	if (unlikely(!fragsz || fragsz > PAGE_SIZE))
-		return NULL;'
+		return 0;'
 
 # Recycling the page while fragments are still in flight.
 mutate recycle-in-flight $C \
@@ -98,8 +119,8 @@ mutate recycle-in-flight $C \
 # cache recycles it for every later large request.
 mutate keep-small-page $C \
 '		page_frag_cache_drain(nc);
-		return NULL;' \
-'		return NULL;'
+		return 0;' \
+'		return 0;'
 
 # Bug 2 of the fixes: a pfmemalloc page too small for the request sends
 # the cache back to refill, again and again.
@@ -108,16 +129,16 @@ mutate pfmemalloc-refill-loop $C \
 'again:
 	if (!page_frag_cache_reuse(nc) && !page_frag_cache_refill(nc, gfp_mask))' \
 '		page_frag_cache_drain(nc);
-		return NULL;' \
+		return 0;' \
 '		if (page_frag_cache_is_pfmemalloc(nc))
 			goto again;
 		page_frag_cache_drain(nc);
-		return NULL;'
+		return 0;'
 
 # Bug 3 of the fixes: a zero-sized request is carved.
 mutate zero-size $C \
 '	if (unlikely(!fragsz))
-		return NULL;' \
+		return 0;' \
 ''
 
 restore

@@ -14,6 +14,9 @@
 #                fragments larger than a page again
 #   pfmemalloc   a large request from pages of the pfmemalloc reserves
 #   percpu       netdev_alloc_frag(), napi_alloc_frag(), skb heads
+#   va va_align pg prepare probe noref abort
+#                one family of the API each: placement and references
+#   misuse       caller bugs get defined results, and each one warns
 #
 # Exit status: 0 pass, 1 fail, 4 skip (not root, module missing, fewer
 # than two CPUs, or the reason the module gives after "SKIP:").  PUSH_CPU and
@@ -55,6 +58,10 @@ mixed|percpu)
 	nr=${2:-20000}
 	params="test_mode=$mode"
 	;;
+va|va_align|pg|prepare|probe|noref|abort|misuse)
+	nr=${2:-1}
+	params="test_mode=$mode"
+	;;
 pfmemalloc)
 	nr=${2:-1}
 	params="test_mode=$mode"
@@ -62,7 +69,8 @@ pfmemalloc)
 	;;
 *)
 	echo "usage: $0 [MODE] [nr_test]; MODE: smoke aligned nonaligned" \
-	     "large refusals mixed fallback pfmemalloc percpu" >&2
+	     "large refusals mixed fallback pfmemalloc percpu va va_align" \
+	     "pg prepare probe noref abort misuse" >&2
 	exit 1
 	;;
 esac
@@ -117,10 +125,32 @@ msgs() {
 	dmesg | grep 'page_frag_test: ' | tail -n +$((seen + 1))
 }
 
+# misuse: each caller bug must warn, once per boot (WARN_ON_ONCE), so
+# only the first run of a boot counts the warnings.
+warns=/sys/kernel/warn_count
+first=
+if [ "$mode" = misuse ] && [ -r $warns ]; then
+	boot=$(cat /proc/sys/kernel/random/boot_id)
+	mark=/tmp/page_frag_misuse.boot
+	[ "$(cat $mark 2>/dev/null)" = "$boot" ] || first=$(cat $warns)
+	echo "$boot" >$mark 2>/dev/null || first=
+fi
+
 echo "# insmod page_frag_test.ko $params"
 loaded=0
 insmod "$module" $params && loaded=1
 [ $loaded -eq 0 ] || rmmod page_frag_test
+if [ $loaded -eq 1 ] && [ -n "$first" ]; then
+	want=$(msgs | sed -n 's/.*misuse: expect \([0-9]*\) warn.*/\1/p')
+	want=$(echo "$want" | tail -n 1)
+	got=$(($(cat $warns) - first))
+	if [ "$got" != "${want:-?}" ]; then
+		echo "# the caller bugs warned $got times, want ${want:-?}"
+		echo "not ok 1 page_frag_$mode"
+		exit 1
+	fi
+	echo "# the caller bugs warned $got times"
+fi
 # A failed load may have been retried by insmod (busybox falls back from
 # finit_module to init_module): a FAIL of either run counts.
 if [ $loaded -eq 1 ] && ! msgs | grep -q 'page_frag_test: FAIL'; then

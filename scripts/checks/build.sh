@@ -4,9 +4,10 @@
 # sparse, C=1, on x86_64), at the parent and at the patch: compile errors
 # fail, and so does a warning count that grows for any object.
 #
-# The objects: every .c file the patch touches outside tools/, plus, when
-# it touches a header, a fixed sample of objects that include the headers
-# of this series.
+# The objects: every .c file the patch touches outside tools/; for a
+# header of a driver or subsystem (outside include/), every .c file of
+# its directory that includes it; and, when it touches any header, a
+# fixed sample of objects that include the headers of this series.
 #
 # usage: build.sh ARCH PARENT COMMIT     (ARCH: x86_64 or i386)
 . "$(dirname "$0")/../lib.sh"
@@ -31,6 +32,11 @@ objects() {
 	local o
 	git -C "$TREE" diff --name-only --diff-filter=AM "$p" "$c" -- '*.c' |
 		grep -v '^tools/' | sed 's/\.c$/.o/' || true
+	git -C "$TREE" diff --name-only --diff-filter=AM "$p" "$c" -- '*.h' |
+		grep -vE '^(include|tools|arch/[^/]*/include)/' | while read -r h; do
+		git -C "$TREE" grep -lE "#include [<\"]([^>\"]*/)?$(basename "$h")[>\"]" "$c" \
+			-- "$(dirname "$h")/*.c" | sed "s/^$c://; s/\.c\$/.o/"
+	done
 	if git -C "$TREE" diff --name-only "$p" "$c" -- '*.h' | grep -q .; then
 		for o in $SAMPLE; do echo "$o"; done
 	fi
@@ -83,8 +89,13 @@ build_at "$c"
 b=$res/$p-$key.log
 a=$res/$c-$key.log
 rc=0
-if [ "$(cat "$a.rc")" != 0 ]; then
-	echo "FIRST: does not build: $(grep -m1 -E 'error|Error' "$a")"
+# An object that does not build at the parent either (a driver that this
+# arch or config cannot build, such as a 64-bit-only one on i386) is not
+# the patch's doing: only errors the parent does not have count.
+errors() { grep -E 'error:' "$1" | sed 's/:[0-9]*:[0-9]*:/:/' | sort -u; }
+new_err=$(comm -13 <(errors "$b") <(errors "$a") | head -n1)
+if [ "$(cat "$a.rc")" != 0 ] && { [ "$(cat "$b.rc")" = 0 ] || [ -n "$new_err" ]; }; then
+	echo "FIRST: does not build: ${new_err:-$(grep -m1 -E 'error|Error' "$a")}"
 	rc=1
 elif [ "$(cat "$a.count")" -gt "$(cat "$b.count")" ]; then
 	echo "FIRST: warnings $(cat "$b.count") -> $(cat "$a.count"):" \
@@ -94,4 +105,6 @@ elif [ "$(cat "$a.count")" -gt "$(cat "$b.count")" ]; then
 	rc=1
 fi
 [ $rc -eq 0 ] && echo "${#objs[@]} objects (${objs[*]}): $(cat "$b.count") -> $(cat "$a.count") warnings (W=1 ${extra[*]})"
+[ $rc -eq 0 ] && [ "$(cat "$b.rc")" != 0 ] &&
+	echo "not buildable for $arch at the parent either: $(errors "$b" | head -n1)"
 exit $rc

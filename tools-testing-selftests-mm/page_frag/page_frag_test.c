@@ -37,6 +37,16 @@
  *
  * percpu: fragments from the per-CPU caches of the network stack, through
  * netdev_alloc_frag(), napi_alloc_frag() and __netdev_alloc_skb().
+ *
+ * va, va_align, pg, prepare, probe, noref, abort: one family of the API
+ * each, on a cache of its own: where each fragment lies, how many page
+ * references each call charges, and NULL for a request of 0 bytes or of
+ * more than any page of the cache.
+ *
+ * misuse: caller bugs (an alignment that is not a power of 2, a commit of
+ * 0 bytes or of more than was prepared, an abort of a fragment that is
+ * not the last one, a commit_noref with no fragment to grow) get their
+ * defined results; the script checks that each one warned.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -63,7 +73,7 @@
 static char *test_mode = "stress";
 module_param(test_mode, charp, 0444);
 MODULE_PARM_DESC(test_mode,
-		 "stress, refusals, mixed, fallback, pfmemalloc or percpu");
+		 "stress, refusals, mixed, fallback, pfmemalloc, percpu, va, va_align, pg, prepare, probe, noref, abort or misuse");
 
 static unsigned int nr_test = 100000;
 module_param(nr_test, uint, 0444);
@@ -182,9 +192,9 @@ static int frag_check_order(void *prev, unsigned int prev_len, void *va,
 static void *frag_alloc(struct frag_test *t)
 {
 	if (test_align)
-		return page_frag_alloc_align(&t->cache, test_alloc_len,
-					     GFP_KERNEL, test_align);
-	return page_frag_alloc(&t->cache, test_alloc_len, GFP_KERNEL);
+		return page_frag_alloc_va_align(&t->cache, test_alloc_len,
+						GFP_KERNEL, test_align);
+	return page_frag_alloc_va(&t->cache, test_alloc_len, GFP_KERNEL);
 }
 
 static int frag_push(void *arg)
@@ -222,7 +232,7 @@ static int frag_push(void *arg)
 					       test_align);
 		if (t->push_err) {
 			pr_err("fragment %u is wrong\n", seq);
-			page_frag_free(va);
+			page_frag_free_va(va);
 			break;
 		}
 		prev = va;
@@ -230,7 +240,7 @@ static int frag_push(void *arg)
 
 		while (ptr_ring_produce(&t->ring, va)) {
 			if (atomic_read(&t->stop)) {
-				page_frag_free(va);
+				page_frag_free_va(va);
 				goto out;
 			}
 			cond_resched();
@@ -263,10 +273,10 @@ static int frag_pop(void *arg)
 			       seq, va, bad - va, *bad, frag_fill(seq));
 			t->pop_err = -EIO;
 			atomic_set(&t->stop, 1);
-			page_frag_free(va);
+			page_frag_free_va(va);
 			break;
 		}
-		page_frag_free(va);
+		page_frag_free_va(va);
 		seq++;
 	}
 	t->popped = seq;
@@ -348,34 +358,34 @@ static int frag_test_refusals(void)
 	void *va;
 
 	page_frag_cache_init(&nc);
-	va = page_frag_alloc(&nc, 0, GFP_KERNEL);
+	va = page_frag_alloc_va(&nc, 0, GFP_KERNEL);
 	if (va) {
 		pr_err("zero bytes from a new cache: got %p, want NULL\n", va);
 		err = -EINVAL;
 	}
-	va = page_frag_alloc(&nc, PAGE_FRAG_CACHE_MAX_SIZE + 1, GFP_KERNEL);
+	va = page_frag_alloc_va(&nc, PAGE_FRAG_CACHE_MAX_SIZE + 1, GFP_KERNEL);
 	if (va) {
 		pr_err("%lu bytes, more than any page of the cache: got %p, want NULL\n",
 		       PAGE_FRAG_CACHE_MAX_SIZE + 1, va);
-		page_frag_free(va);
+		page_frag_free_va(va);
 		err = -EINVAL;
 	}
-	va = page_frag_alloc_align(&nc, 64, GFP_KERNEL,
-				   2 * PAGE_FRAG_CACHE_MAX_SIZE);
+	va = page_frag_alloc_va_align(&nc, 64, GFP_KERNEL,
+				      2 * PAGE_FRAG_CACHE_MAX_SIZE);
 	if (va) {
 		pr_err("alignment beyond any page of the cache: got %p, want NULL\n",
 		       va);
-		page_frag_free(va);
+		page_frag_free_va(va);
 		err = -EINVAL;
 	}
-	va = page_frag_alloc(&nc, PAGE_SIZE, GFP_KERNEL);
+	va = page_frag_alloc_va(&nc, PAGE_SIZE, GFP_KERNEL);
 	if (!va) {
 		pr_err("a PAGE_SIZE fragment failed after the refusals\n");
 		page_frag_cache_drain(&nc);
 		return -ENOMEM;
 	}
-	page_frag_free(va);
-	va = page_frag_alloc(&nc, 0, GFP_KERNEL);
+	page_frag_free_va(va);
+	va = page_frag_alloc_va(&nc, 0, GFP_KERNEL);
 	if (va) {
 		pr_err("zero bytes from a used cache: got %p, want NULL\n", va);
 		err = -EINVAL;
@@ -386,10 +396,10 @@ static int frag_test_refusals(void)
 	 * A fragment one byte larger than what its page has left must come
 	 * from another page, not run past the end of this one.
 	 */
-	va = page_frag_alloc(&nc, 1, GFP_KERNEL);
+	va = page_frag_alloc_va(&nc, 1, GFP_KERNEL);
 	if (va) {
 		unsigned int size = page_size(virt_to_head_page(va));
-		void *big = page_frag_alloc(&nc, size, GFP_KERNEL);
+		void *big = page_frag_alloc_va(&nc, size, GFP_KERNEL);
 
 		if (big) {
 			if (frag_check_one(big, size, 0)) {
@@ -397,9 +407,9 @@ static int frag_test_refusals(void)
 				       size, size);
 				err = -EFAULT;
 			}
-			page_frag_free(big);
+			page_frag_free_va(big);
 		}
-		page_frag_free(va);
+		page_frag_free_va(va);
 	}
 	page_frag_cache_drain(&nc);
 	if (!err)
@@ -465,7 +475,7 @@ static int frag_check_pages(struct xarray *pages)
 
 static void frag_free(void *va)
 {
-	page_frag_free(va);
+	page_frag_free_va(va);
 }
 
 /*
@@ -505,9 +515,10 @@ static int frag_test_mixed(void)
 		if (err)
 			break;
 		if (align)
-			va = page_frag_alloc_align(&nc, len, GFP_KERNEL, align);
+			va = page_frag_alloc_va_align(&nc, len, GFP_KERNEL,
+						      align);
 		else
-			va = page_frag_alloc(&nc, len, GFP_KERNEL);
+			va = page_frag_alloc_va(&nc, len, GFP_KERNEL);
 		if (!va) {
 			pr_err("fragment %u of %u bytes, align %u: allocation failed\n",
 			       seq, len, align);
@@ -517,7 +528,7 @@ static int frag_test_mixed(void)
 		err = frag_track_page(&pages, va) ?:
 		      frag_check_order(prev, prev_len, va, align);
 		if (err) {
-			page_frag_free(va);
+			page_frag_free_va(va);
 			break;
 		}
 		err = frag_live_add(l, seq, va, len, align);
@@ -550,7 +561,7 @@ static void *frag_alloc_failing(struct page_frag_cache *nc, unsigned int len,
 	current->make_it_fail = 1;
 	*armed = !frag_high_order_available();
 	if (*armed)
-		va = page_frag_alloc(nc, len, GFP_KERNEL);
+		va = page_frag_alloc_va(nc, len, GFP_KERNEL);
 	current->make_it_fail = 0;
 #else
 	*armed = false;
@@ -589,16 +600,16 @@ static int frag_test_fallback(void)
 	if (va) {
 		pr_err("the first %u-byte fragment came from an order-%u page, want NULL\n",
 		       len, compound_order(virt_to_head_page(va)));
-		page_frag_free(va);
+		page_frag_free_va(va);
 		page_frag_cache_drain(&nc);
 		return -EINVAL;
 	}
 
 	for (i = 0; i < FRAG_FALLBACK_TRIES; i++) {
-		va = page_frag_alloc(&nc, len, GFP_KERNEL);
+		va = page_frag_alloc_va(&nc, len, GFP_KERNEL);
 		if (va) {
 			got++;
-			page_frag_free(va);
+			page_frag_free_va(va);
 		}
 	}
 	page_frag_cache_drain(&nc);
@@ -696,24 +707,25 @@ static int frag_pfmemalloc_alloc(void *arg)
 		__free_page(page);
 		t->nr_hog--;
 	}
-	va = page_frag_alloc(&t->nc, 64, gfp);
+	va = page_frag_alloc_va(&t->nc, 64, gfp);
 	if (va) {
 		t->probe_pfmemalloc = page_is_pfmemalloc(virt_to_head_page(va));
-		page_frag_free(va);
+		page_frag_free_va(va);
 	}
 	complete(&t->armed);
 	if (t->probe_pfmemalloc)
-		t->va = page_frag_alloc(&t->nc, PAGE_SIZE + PAGE_SIZE / 2, gfp);
+		t->va = page_frag_alloc_va(&t->nc, PAGE_SIZE + PAGE_SIZE / 2,
+					   gfp);
 	/*
 	 * Did the memory stay short?  If it came back, a looping refill
 	 * would have ended too, and NULL proves nothing.
 	 */
 	if (t->probe_pfmemalloc && !t->va) {
-		va = page_frag_alloc(&t->nc, 64, gfp);
+		va = page_frag_alloc_va(&t->nc, 64, gfp);
 		if (va) {
 			t->after_pfmemalloc =
 				page_is_pfmemalloc(virt_to_head_page(va));
-			page_frag_free(va);
+			page_frag_free_va(va);
 		}
 	}
 	/* In time: give the memory back at once, unless the watchdog did. */
@@ -800,7 +812,7 @@ static int frag_pfmemalloc_try(struct frag_pfmemalloc *t, const char **why)
 	wait_for_completion(&t->watch_done);
 
 	if (t->va)
-		page_frag_free(t->va);
+		page_frag_free_va(t->va);
 	page_frag_cache_drain(&t->nc);
 
 	if (t->released) {
@@ -945,6 +957,528 @@ static int frag_test_percpu(void)
 	return err;
 }
 
+/*
+ * The API families, each on a cache of its own: what each call returns and
+ * what it charges.  The references the fragments of the cache's page hold
+ * are the page's count less the bias the cache still owns: an allocation
+ * or a commit adds exactly one, a prepare, a probe and a commit_noref
+ * none, a free or an abort takes one away.
+ */
+static int frag_refs_out(struct page_frag_cache *nc, struct page *page)
+{
+	return page_ref_count(page) - nc->pagecnt_bias;
+}
+
+#define frag_expect(err, cond, fmt, ...)				\
+do {									\
+	if (!(cond)) {							\
+		pr_err("%s: " fmt "\n", __func__, ##__VA_ARGS__);	\
+		err = -EINVAL;						\
+	}								\
+} while (0)
+
+/* The bytes left in the cache's page: what a prepare of 1 byte reports. */
+static unsigned int frag_left(struct page_frag_cache *nc)
+{
+	unsigned int offset, left = 1;
+	void *va;
+
+	return page_frag_alloc_probe(nc, &offset, &left, &va) ? left : 0;
+}
+
+/* A fragment larger than PAGE_SIZE, when the machine has order-3 memory. */
+static bool frag_large_ok(void)
+{
+#if (PAGE_SIZE < PAGE_FRAG_CACHE_MAX_SIZE)
+	return frag_high_order_available();
+#else
+	return false;
+#endif
+}
+
+static int frag_test_va(void)
+{
+	struct page_frag_cache nc;
+	struct page *page;
+	void *a, *b, *c;
+	int err = 0;
+
+	page_frag_cache_init(&nc);
+	a = page_frag_alloc_va(&nc, 64, GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	page = virt_to_head_page(a);
+	frag_expect(err, a == page_address(page),
+		    "the first fragment at %p, want the start of its page %p",
+		    a, page_address(page));
+	frag_expect(err, frag_refs_out(&nc, page) == 1,
+		    "one fragment holds %d references",
+		    frag_refs_out(&nc, page));
+	frag_expect(err, page_frag_cache_page_offset(&nc) == 64,
+		    "next offset %u, want 64",
+		    page_frag_cache_page_offset(&nc));
+	b = page_frag_alloc_va(&nc, 100, GFP_KERNEL);
+	if (!b) {
+		err = -ENOMEM;
+		goto free_a;
+	}
+	frag_expect(err, b == a + 64, "second fragment at %p, want %p",
+		    b, a + 64);
+	frag_expect(err, frag_refs_out(&nc, page) == 2,
+		    "two fragments hold %d references",
+		    frag_refs_out(&nc, page));
+	frag_expect(err, !page_frag_alloc_va(&nc, 0, GFP_KERNEL) &&
+		    !page_frag_alloc_va(&nc, PAGE_FRAG_CACHE_MAX_SIZE + 1,
+					GFP_KERNEL),
+		    "0 or too many bytes did not get NULL");
+	frag_expect(err, frag_refs_out(&nc, page) == 2,
+		    "refused requests changed the references to %d",
+		    frag_refs_out(&nc, page));
+	page_frag_free_va(b);
+	frag_expect(err, frag_refs_out(&nc, page) == 1,
+		    "%d references after a free, want 1",
+		    frag_refs_out(&nc, page));
+	if (frag_large_ok()) {
+		c = page_frag_alloc_va(&nc, PAGE_SIZE + 1, GFP_KERNEL);
+		frag_expect(err, c && !frag_check_one(c, PAGE_SIZE + 1, 0),
+			    "a fragment of PAGE_SIZE + 1 bytes failed");
+		if (c)
+			page_frag_free_va(c);
+	}
+free_a:
+	page_frag_free_va(a);
+	page_frag_cache_drain(&nc);
+	if (!err)
+		pr_info("ok: page_frag_alloc_va()\n");
+	return err;
+}
+
+static int frag_test_va_align(void)
+{
+	static const unsigned int aligns[] = { 2, 8, 64, 256, 1024, PAGE_SIZE };
+	struct page_frag_cache nc;
+	unsigned int i;
+	void *a, *b;
+	int err = 0;
+
+	page_frag_cache_init(&nc);
+	for (i = 0; i < ARRAY_SIZE(aligns) && !err; i++) {
+		unsigned int align = aligns[i];
+		struct page *page;
+		void *next, *start;
+
+		/* One byte, so that the next address is not aligned. */
+		a = page_frag_alloc_va(&nc, 1, GFP_KERNEL);
+		if (!a) {
+			err = -ENOMEM;
+			break;
+		}
+		page = virt_to_head_page(a);
+		b = page_frag_alloc_va_align(&nc, 10, GFP_KERNEL, align);
+		if (!b) {
+			page_frag_free_va(a);
+			err = -ENOMEM;
+			break;
+		}
+		next = PTR_ALIGN(a + 1, align);
+		start = page_address(virt_to_head_page(b));
+		frag_expect(err, IS_ALIGNED((unsigned long)b, align) &&
+			    (b == next || b == start),
+			    "align %u: fragment at %p after %p, want %p or a new page",
+			    align, b, a, next);
+		if (virt_to_head_page(b) == page)
+			frag_expect(err, frag_refs_out(&nc, page) == 2,
+				    "align %u: %d references, want 2", align,
+				    frag_refs_out(&nc, page));
+		page_frag_free_va(b);
+		page_frag_free_va(a);
+	}
+	page_frag_cache_drain(&nc);
+	if (!err)
+		pr_info("ok: page_frag_alloc_va_align()\n");
+	return err;
+}
+
+static int frag_test_pg(void)
+{
+	unsigned int off_a, off_b, off_c;
+	struct page_frag_cache nc;
+	struct page *a, *b, *c;
+	int err = 0;
+
+	page_frag_cache_init(&nc);
+	a = page_frag_alloc_pg(&nc, &off_a, 64, GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	frag_expect(err, a == compound_head(a) && off_a == 0,
+		    "first fragment: page %p offset %u, want a head page, 0",
+		    a, off_a);
+	frag_expect(err, frag_refs_out(&nc, a) == 1,
+		    "one fragment holds %d references", frag_refs_out(&nc, a));
+	b = page_frag_alloc_pg(&nc, &off_b, 100, GFP_KERNEL);
+	if (!b) {
+		err = -ENOMEM;
+		goto put_a;
+	}
+	frag_expect(err, b == a && off_b == off_a + 64,
+		    "second fragment: page %p offset %u, want %p %u",
+		    b, off_b, a, off_a + 64);
+	frag_expect(err, frag_refs_out(&nc, a) == 2,
+		    "two fragments hold %d references", frag_refs_out(&nc, a));
+	frag_expect(err, page_frag_cache_page_offset(&nc) == off_b + 100,
+		    "next offset %u, want %u", page_frag_cache_page_offset(&nc),
+		    off_b + 100);
+	c = page_frag_alloc_pg(&nc, &off_c, 0, GFP_KERNEL);
+	frag_expect(err, !c, "a zero-sized fragment did not get NULL");
+	c = page_frag_alloc_pg(&nc, &off_c, PAGE_FRAG_CACHE_MAX_SIZE + 1,
+			       GFP_KERNEL);
+	frag_expect(err, !c, "too large a fragment did not get NULL");
+	/* Both ways to free: by page, and by address. */
+	put_page(b);
+	frag_expect(err, frag_refs_out(&nc, a) == 1,
+		    "%d references after put_page(), want 1",
+		    frag_refs_out(&nc, a));
+	if (frag_large_ok()) {
+		c = page_frag_alloc_pg(&nc, &off_c, PAGE_SIZE + 1, GFP_KERNEL);
+		frag_expect(err, c && off_c + PAGE_SIZE + 1 <= page_size(c),
+			    "a fragment of PAGE_SIZE + 1 bytes failed or crosses its page");
+		if (c)
+			page_frag_free_va(page_address(c) + off_c);
+	}
+put_a:
+	page_frag_free_va(page_address(a) + off_a);
+	page_frag_cache_drain(&nc);
+	if (!err)
+		pr_info("ok: page_frag_alloc_pg()\n");
+	return err;
+}
+
+static int frag_test_prepare(void)
+{
+	unsigned int size, left, off, off2;
+	struct page_frag_cache nc;
+	struct page *page, *pg;
+	void *va, *va2, *al;
+	int err = 0;
+
+	page_frag_cache_init(&nc);
+	size = 32;
+	va = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+	if (!va)
+		return -ENOMEM;
+	page = virt_to_head_page(va);
+	left = page_size(page) - (va - page_address(page));
+	frag_expect(err, size >= 32 && size == left,
+		    "prepare of 32 bytes reported %u, want all %u left",
+		    size, left);
+	frag_expect(err, frag_refs_out(&nc, page) == 0,
+		    "a prepare charged %d references",
+		    frag_refs_out(&nc, page));
+	size = 16;
+	va2 = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+	frag_expect(err, va2 == va, "a second prepare moved from %p to %p",
+		    va, va2);
+	page_frag_alloc_commit(&nc, 100);
+	frag_expect(err, frag_refs_out(&nc, page) == 1,
+		    "a commit charged %d references, want 1",
+		    frag_refs_out(&nc, page));
+	size = 1;
+	pg = page_frag_alloc_pg_prepare(&nc, &off, &size, GFP_KERNEL);
+	frag_expect(err, pg == page && page_address(pg) + off == va + 100 &&
+		    size == left - 100,
+		    "pg prepare after a commit of 100: %p+%u (%u left), want %p+%lu (%u)",
+		    pg, off, size, page, va + 100 - page_address(page),
+		    left - 100);
+	size = 1;
+	pg = page_frag_alloc_prepare(&nc, &off2, &size, &va2, GFP_KERNEL);
+	frag_expect(err, pg == page && off2 == off &&
+		    va2 == page_address(page) + off,
+		    "prepare: %p+%u at %p, want %p+%u",
+		    pg, off2, va2, page, off);
+
+	/* Aligned: the padding is skipped, nothing is charged. */
+	size = 10;
+	al = page_frag_alloc_va_prepare_align(&nc, &size, GFP_KERNEL, 256);
+	frag_expect(err, al && IS_ALIGNED((unsigned long)al, 256) &&
+		    al == PTR_ALIGN(va + 100, 256),
+		    "aligned prepare at %p, want %p", al,
+		    PTR_ALIGN(va + 100, 256));
+	frag_expect(err, frag_refs_out(&nc, page) == 1,
+		    "an aligned prepare charged %d references, want 1 in all",
+		    frag_refs_out(&nc, page));
+	if (al) {
+		page_frag_alloc_commit(&nc, 10);
+		frag_expect(err, page_frag_cache_page_offset(&nc) ==
+			    al + 10 - page_address(page),
+			    "offset %u after the aligned commit, want %lu",
+			    page_frag_cache_page_offset(&nc),
+			    al + 10 - page_address(page));
+	}
+
+	/* More than is left: a new page, the old one untouched. */
+	size = frag_left(&nc) + 1;
+	va2 = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+	frag_expect(err, va2 && va2 == page_address(virt_to_head_page(va2)) &&
+		    virt_to_head_page(va2) != page,
+		    "a prepare of more than is left got %p, want a new page",
+		    va2);
+	frag_expect(err, page_ref_count(page) == (al ? 2 : 1),
+		    "the old page has %d references, want the fragments' %d",
+		    page_ref_count(page), al ? 2 : 1);
+
+	/* Bad sizes: NULL, and the size is left alone. */
+	size = 0;
+	frag_expect(err, !page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL) &&
+		    size == 0, "a prepare of 0 bytes did not get NULL");
+	size = PAGE_FRAG_CACHE_MAX_SIZE + 1;
+	frag_expect(err, !page_frag_alloc_pg_prepare(&nc, &off, &size,
+						     GFP_KERNEL) &&
+		    size == PAGE_FRAG_CACHE_MAX_SIZE + 1,
+		    "a prepare of too many bytes did not get NULL");
+
+	if (frag_large_ok()) {
+		size = PAGE_SIZE + 1;
+		va2 = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+		frag_expect(err, va2 && size >= PAGE_SIZE + 1,
+			    "a prepare of PAGE_SIZE + 1 bytes failed");
+		if (va2) {
+			page_frag_alloc_commit(&nc, PAGE_SIZE + 1);
+			err = frag_check_one(va2, PAGE_SIZE + 1, 0) ?: err;
+			page_frag_free_va(va2);
+		}
+	}
+	page_frag_free_va(va);
+	if (al)
+		page_frag_free_va(al);
+	page_frag_cache_drain(&nc);
+	if (!err)
+		pr_info("ok: prepare and commit\n");
+	return err;
+}
+
+static int frag_test_probe(void)
+{
+	unsigned int size, off, left;
+	struct page_frag_cache nc;
+	struct page *page;
+	void *a, *va = NULL;
+	int err = 0;
+
+	page_frag_cache_init(&nc);
+	size = 1;
+	frag_expect(err, !page_frag_alloc_probe(&nc, &off, &size, &va) &&
+		    size == 1 && !va,
+		    "a probe of an empty cache did not get NULL");
+	a = page_frag_alloc_va(&nc, 64, GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	page = virt_to_head_page(a);
+	left = page_size(page) - (a + 64 - page_address(page));
+	size = 1;
+	frag_expect(err, page_frag_alloc_probe(&nc, &off, &size, &va) == page &&
+		    va == a + 64 && off == a + 64 - page_address(page) &&
+		    size == left,
+		    "probe: %p+%u at %p (%u left), want %p at %p (%u)",
+		    page, off, va, size, page, a + 64, left);
+	frag_expect(err, frag_refs_out(&nc, page) == 1,
+		    "a probe charged: %d references, want 1",
+		    frag_refs_out(&nc, page));
+	size = left + 1;
+	frag_expect(err, !page_frag_alloc_probe(&nc, &off, &size, &va) &&
+		    size == left + 1,
+		    "a probe of more than is left did not get NULL");
+	size = 0;
+	frag_expect(err, !page_frag_alloc_probe(&nc, &off, &size, &va),
+		    "a probe of 0 bytes did not get NULL");
+	size = 32;
+	if (page_frag_alloc_probe(&nc, &off, &size, &va)) {
+		page_frag_alloc_commit(&nc, 32);
+		frag_expect(err, frag_refs_out(&nc, page) == 2 &&
+			    page_frag_cache_page_offset(&nc) == off + 32,
+			    "commit after a probe: %d references, offset %u; want 2, %u",
+			    frag_refs_out(&nc, page),
+			    page_frag_cache_page_offset(&nc), off + 32);
+		page_frag_free_va(va);
+	}
+	page_frag_free_va(a);
+	page_frag_cache_drain(&nc);
+	if (!err)
+		pr_info("ok: probe and commit\n");
+	return err;
+}
+
+/* What TCP does: grow the last fragment when the room follows it. */
+static int frag_test_noref(void)
+{
+	unsigned int size, off, off2, frag_off, frag_len;
+	struct page_frag_cache nc;
+	struct page *page, *pg;
+	void *va;
+	int err = 0;
+
+	page_frag_cache_init(&nc);
+	size = 64;
+	page = page_frag_alloc_prepare(&nc, &off, &size, &va, GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	page_frag_alloc_commit(&nc, 64);
+	frag_off = off;
+	frag_len = 64;
+	for (int i = 0; i < 8; i++) {
+		size = 1;
+		pg = page_frag_alloc_pg_prepare(&nc, &off2, &size, GFP_KERNEL);
+		if (pg != page || off2 != frag_off + frag_len) {
+			pr_err("%s: room %p+%u does not follow the fragment %p+%u+%u\n",
+			       __func__, pg, off2, page, frag_off, frag_len);
+			err = -EINVAL;
+			break;
+		}
+		page_frag_alloc_commit_noref(&nc, 50);
+		frag_len += 50;
+	}
+	frag_expect(err, frag_refs_out(&nc, page) == 1,
+		    "a grown fragment holds %d references, want 1",
+		    frag_refs_out(&nc, page));
+	frag_expect(err,
+		    page_frag_cache_page_offset(&nc) == frag_off + frag_len,
+		    "next offset %u, want %u", page_frag_cache_page_offset(&nc),
+		    frag_off + frag_len);
+	put_page(page);
+	frag_expect(err, frag_refs_out(&nc, page) == 0,
+		    "%d references after the one free, want 0",
+		    frag_refs_out(&nc, page));
+	page_frag_cache_drain(&nc);
+	if (!err)
+		pr_info("ok: commit_noref grows a fragment by %u bytes\n",
+			frag_len - 64);
+	return err;
+}
+
+static int frag_test_abort(void)
+{
+	struct page_frag_cache nc;
+	unsigned int size;
+	struct page *page;
+	void *a, *b;
+	int err = 0;
+
+	page_frag_cache_init(&nc);
+	a = page_frag_alloc_va(&nc, 64, GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	page = virt_to_head_page(a);
+	page_frag_alloc_abort(&nc, a, 64);
+	frag_expect(err, frag_refs_out(&nc, page) == 0 &&
+		    page_frag_cache_page_offset(&nc) == a - page_address(page),
+		    "abort: %d references, offset %u; want 0, %lu",
+		    frag_refs_out(&nc, page), page_frag_cache_page_offset(&nc),
+		    a - page_address(page));
+	b = page_frag_alloc_va(&nc, 64, GFP_KERNEL);
+	frag_expect(err, b == a,
+		    "after an abort the next fragment is at %p, want %p", b, a);
+	if (b)
+		page_frag_free_va(b);
+
+	size = 200;
+	a = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+	if (a) {
+		page_frag_alloc_commit(&nc, 200);
+		page_frag_alloc_abort(&nc, a, 200);
+		frag_expect(err, page_frag_alloc_va(&nc, 1, GFP_KERNEL) == a,
+			    "a commit then an abort does not give the room back");
+		page_frag_free_va(a);
+	}
+	page_frag_cache_drain(&nc);
+	if (!err)
+		pr_info("ok: abort\n");
+	return err;
+}
+
+/*
+ * Caller bugs, which must get a defined result, and a warning: always for
+ * an alignment that is not a power of 2, under CONFIG_DEBUG_VM for the
+ * others.  The script counts the warnings.
+ */
+static int frag_test_misuse(void)
+{
+	unsigned int size, left, bias;
+	struct page_frag_cache nc;
+	struct page *page;
+	void *a, *b, *c;
+	int err = 0;
+
+	pr_info("misuse: expect %d warnings\n",
+		IS_ENABLED(CONFIG_DEBUG_VM) ? 5 : 2);
+	page_frag_cache_init(&nc);
+	size = 1;
+	a = page_frag_alloc_va_align(&nc, 64, GFP_KERNEL, 3);
+	b = page_frag_alloc_va_prepare_align(&nc, &size, GFP_KERNEL, 48);
+	frag_expect(err, !a && !b,
+		    "an alignment that is not a power of 2 did not get NULL");
+
+	/* Commit of more than was prepared: all that is left is charged. */
+	size = 32;
+	a = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	page = virt_to_head_page(a);
+	left = size;
+	page_frag_alloc_commit(&nc, left + 100);
+	frag_expect(err, frag_refs_out(&nc, page) == 1 && !frag_left(&nc),
+		    "commit of %u with %u left: %d references, %u left; want 1, 0",
+		    left + 100, left, frag_refs_out(&nc, page), frag_left(&nc));
+	/* Nothing past the page may be handed out now. */
+	b = page_frag_alloc_va(&nc, 64, GFP_KERNEL);
+	frag_expect(err, !b || virt_to_head_page(b) != page ||
+		    b == page_address(page),
+		    "after an over-commit the next fragment is at %p in %p", b,
+		    page);
+
+	/* Commit of 0 bytes charges nothing. */
+	bias = nc.pagecnt_bias;
+	page_frag_alloc_commit(&nc, 0);
+	frag_expect(err, nc.pagecnt_bias == bias,
+		    "a commit of 0 bytes charged a reference");
+
+	/* Abort of a fragment that is not the last: only its reference. */
+	c = b ? page_frag_alloc_va(&nc, 64, GFP_KERNEL) : NULL;
+	if (c) {
+		struct page *bp = virt_to_head_page(b);
+		int out = frag_refs_out(&nc, bp);
+		void *d;
+
+		page_frag_alloc_abort(&nc, b, 64);
+		frag_expect(err, frag_refs_out(&nc, bp) == out - 1,
+			    "abort of an earlier fragment: %d references, want %d",
+			    frag_refs_out(&nc, bp), out - 1);
+		d = page_frag_alloc_va(&nc, 64, GFP_KERNEL);
+		frag_expect(err,
+			    !d || d == c + 64 || virt_to_head_page(d) != bp,
+			    "after the abort of an earlier fragment the next one is at %p, overlapping %p",
+			    d, c);
+		if (d)
+			page_frag_free_va(d);
+		page_frag_free_va(c);
+	} else if (b) {
+		page_frag_free_va(b);
+	}
+
+	/* commit_noref with no fragment of the page out. */
+	page_frag_cache_drain(&nc);
+	size = 16;
+	if (page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL)) {
+		page_frag_alloc_commit_noref(&nc, 16);
+		frag_expect(err, page_frag_cache_page_offset(&nc) == 16,
+			    "commit_noref on a fresh page: offset %u, want 16",
+			    page_frag_cache_page_offset(&nc));
+	}
+	page_frag_free_va(a);
+	page_frag_cache_drain(&nc);
+	if (!err)
+		pr_info("ok: misuse gets its defined results\n");
+	return err;
+}
+
 static int frag_check_params(void)
 {
 	if (!test_alloc_len) {
@@ -1067,7 +1601,7 @@ static int frag_test_stress(void)
 	err = frag_run(t);
 
 	while ((va = ptr_ring_consume(&t->ring)))
-		page_frag_free(va);
+		page_frag_free_va(va);
 	page_frag_cache_drain(&t->cache);
 	ptr_ring_cleanup(&t->ring, NULL);
 free:
@@ -1085,6 +1619,14 @@ static const struct {
 	{ "fallback", frag_test_fallback },
 	{ "pfmemalloc", frag_test_pfmemalloc },
 	{ "percpu", frag_test_percpu },
+	{ "va", frag_test_va },
+	{ "va_align", frag_test_va_align },
+	{ "pg", frag_test_pg },
+	{ "prepare", frag_test_prepare },
+	{ "probe", frag_test_probe },
+	{ "noref", frag_test_noref },
+	{ "abort", frag_test_abort },
+	{ "misuse", frag_test_misuse },
 };
 
 static int __init page_frag_test_init(void)
