@@ -29,9 +29,11 @@ done
 	die "spatch failed"
 
 # Old names that spatch left are in comments and text: rename them too.
-# \b: page_frag_alloc_va() must not become page_frag_alloc_va_va().
+# \b: page_frag_alloc_va() must not become page_frag_alloc_va_va().  In
+# the C locale, so that a CJK character next to a name is a word boundary
+# (the zh_CN translation writes "page_frag_alloc和page_frag_free").
 rename_words() {
-	sed -i -E \
+	LC_ALL=C sed -i -E \
 		-e 's/\b__page_frag_alloc_align\b/__page_frag_alloc_va_align/g' \
 		-e 's/\bpage_frag_alloc_align\b/page_frag_alloc_va_align/g' \
 		-e 's/\bpage_frag_alloc\b/page_frag_alloc_va/g' \

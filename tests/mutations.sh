@@ -86,15 +86,15 @@ mutate fast-off-by-one $H \
 mutate pg-no-charge $H \
 '	nc->pagecnt_bias--;
 	nc->remaining = remaining - fragsz;
+	__page_frag_cache_set_abort(nc, remaining);
 
 	return __page_frag_cache_page(nc, remaining, offset);' \
 '	return __page_frag_cache_page(nc, remaining, offset);'
 
 # and an abort that takes back a fragment that is not the last one.
 mutate abort-not-last $H \
-'		     fragsz > page_frag_encoded_size(encoded_va) - remaining ||
-		     va + fragsz != page_frag_encoded_end(encoded_va) - remaining)) {' \
-'		     fragsz > page_frag_encoded_size(encoded_va) - remaining)) {'
+'	if (unlikely(!encoded_va || !fragsz || va + fragsz != next || !last ||' \
+'	if (unlikely(!encoded_va || !fragsz ||'
 
 # A slow path that returns a page smaller than the request, whose
 # remaining - fragsz then wraps (caught by the fallback mode).

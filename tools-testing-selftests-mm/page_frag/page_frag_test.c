@@ -996,6 +996,20 @@ static bool frag_large_ok(void)
 #endif
 }
 
+/*
+ * A request larger than PAGE_SIZE failed: a failure of the allocator
+ * unless order-3 memory ran out since frag_large_ok() looked.
+ */
+static int frag_large_failed(const char *what)
+{
+	if (!frag_high_order_available()) {
+		pr_info("%s: no order-3 memory left, not checked\n", what);
+		return 0;
+	}
+	pr_err("%s failed with order-3 memory available\n", what);
+	return -ENOMEM;
+}
+
 static int frag_test_va(void)
 {
 	struct page_frag_cache nc;
@@ -1040,10 +1054,12 @@ static int frag_test_va(void)
 		    frag_refs_out(&nc, page));
 	if (frag_large_ok()) {
 		c = page_frag_alloc_va(&nc, PAGE_SIZE + 1, GFP_KERNEL);
-		frag_expect(err, c && !frag_check_one(c, PAGE_SIZE + 1, 0),
-			    "a fragment of PAGE_SIZE + 1 bytes failed");
-		if (c)
+		if (c) {
+			err = frag_check_one(c, PAGE_SIZE + 1, 0) ?: err;
 			page_frag_free_va(c);
+		} else {
+			err = frag_large_failed("PAGE_SIZE + 1 bytes") ?: err;
+		}
 	}
 free_a:
 	page_frag_free_va(a);
@@ -1128,11 +1144,6 @@ static int frag_test_pg(void)
 	frag_expect(err, page_frag_cache_page_offset(&nc) == off_b + 100,
 		    "next offset %u, want %u", page_frag_cache_page_offset(&nc),
 		    off_b + 100);
-	c = page_frag_alloc_pg(&nc, &off_c, 0, GFP_KERNEL);
-	frag_expect(err, !c, "a zero-sized fragment did not get NULL");
-	c = page_frag_alloc_pg(&nc, &off_c, PAGE_FRAG_CACHE_MAX_SIZE + 1,
-			       GFP_KERNEL);
-	frag_expect(err, !c, "too large a fragment did not get NULL");
 	/* Both ways to free: by page, and by address. */
 	put_page(b);
 	frag_expect(err, frag_refs_out(&nc, a) == 1,
@@ -1140,10 +1151,13 @@ static int frag_test_pg(void)
 		    frag_refs_out(&nc, a));
 	if (frag_large_ok()) {
 		c = page_frag_alloc_pg(&nc, &off_c, PAGE_SIZE + 1, GFP_KERNEL);
-		frag_expect(err, c && off_c + PAGE_SIZE + 1 <= page_size(c),
-			    "a fragment of PAGE_SIZE + 1 bytes failed or crosses its page");
-		if (c)
+		if (c) {
+			frag_expect(err, off_c + PAGE_SIZE + 1 <= page_size(c),
+				    "a fragment of PAGE_SIZE + 1 bytes crosses its page");
 			page_frag_free_va(page_address(c) + off_c);
+		} else {
+			err = frag_large_failed("_pg of PAGE_SIZE + 1") ?: err;
+		}
 	}
 put_a:
 	page_frag_free_va(page_address(a) + off_a);
@@ -1218,33 +1232,33 @@ static int frag_test_prepare(void)
 	/* More than is left: a new page, the old one untouched. */
 	size = frag_left(&nc) + 1;
 	va2 = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
-	frag_expect(err, va2 && va2 == page_address(virt_to_head_page(va2)) &&
-		    virt_to_head_page(va2) != page,
-		    "a prepare of more than is left got %p, want a new page",
-		    va2);
-	frag_expect(err, page_ref_count(page) == (al ? 2 : 1),
-		    "the old page has %d references, want the fragments' %d",
-		    page_ref_count(page), al ? 2 : 1);
-
-	/* Bad sizes: NULL, and the size is left alone. */
-	size = 0;
-	frag_expect(err, !page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL) &&
-		    size == 0, "a prepare of 0 bytes did not get NULL");
-	size = PAGE_FRAG_CACHE_MAX_SIZE + 1;
-	frag_expect(err, !page_frag_alloc_pg_prepare(&nc, &off, &size,
-						     GFP_KERNEL) &&
-		    size == PAGE_FRAG_CACHE_MAX_SIZE + 1,
-		    "a prepare of too many bytes did not get NULL");
+	if (va2) {
+		frag_expect(err, va2 == page_address(virt_to_head_page(va2)) &&
+			    virt_to_head_page(va2) != page,
+			    "a prepare of more than is left got %p, want a new page",
+			    va2);
+		frag_expect(err, page_ref_count(page) == (al ? 2 : 1),
+			    "the old page has %d references, want the fragments' %d",
+			    page_ref_count(page), al ? 2 : 1);
+	} else if (size > PAGE_SIZE) {
+		err = frag_large_failed("more than is left") ?: err;
+	} else {
+		frag_expect(err, false, "a prepare of %u bytes failed", size);
+	}
 
 	if (frag_large_ok()) {
 		size = PAGE_SIZE + 1;
 		va2 = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
-		frag_expect(err, va2 && size >= PAGE_SIZE + 1,
-			    "a prepare of PAGE_SIZE + 1 bytes failed");
 		if (va2) {
+			frag_expect(err, size >= PAGE_SIZE + 1,
+				    "a prepare of PAGE_SIZE + 1 bytes reported %u",
+				    size);
 			page_frag_alloc_commit(&nc, PAGE_SIZE + 1);
 			err = frag_check_one(va2, PAGE_SIZE + 1, 0) ?: err;
 			page_frag_free_va(va2);
+		} else {
+			err = frag_large_failed("prepare of PAGE_SIZE + 1") ?:
+			      err;
 		}
 	}
 	page_frag_free_va(va);
@@ -1287,9 +1301,6 @@ static int frag_test_probe(void)
 	frag_expect(err, !page_frag_alloc_probe(&nc, &off, &size, &va) &&
 		    size == left + 1,
 		    "a probe of more than is left did not get NULL");
-	size = 0;
-	frag_expect(err, !page_frag_alloc_probe(&nc, &off, &size, &va),
-		    "a probe of 0 bytes did not get NULL");
 	size = 32;
 	if (page_frag_alloc_probe(&nc, &off, &size, &va)) {
 		page_frag_alloc_commit(&nc, 32);
@@ -1384,9 +1395,11 @@ static int frag_test_abort(void)
 	if (a) {
 		page_frag_alloc_commit(&nc, 200);
 		page_frag_alloc_abort(&nc, a, 200);
-		frag_expect(err, page_frag_alloc_va(&nc, 1, GFP_KERNEL) == a,
+		b = page_frag_alloc_va(&nc, 1, GFP_KERNEL);
+		frag_expect(err, b == a,
 			    "a commit then an abort does not give the room back");
-		page_frag_free_va(a);
+		if (b)
+			page_frag_free_va(b);
 	}
 	page_frag_cache_drain(&nc);
 	if (!err)
@@ -1397,18 +1410,41 @@ static int frag_test_abort(void)
 /*
  * Caller bugs, which must get a defined result, and a warning: always for
  * an alignment that is not a power of 2, under CONFIG_DEBUG_VM for the
- * others.  The script counts the warnings.
+ * others.  Each warning site (a line of the header) is hit by a bug, and
+ * the script counts the distinct lines that warned: the inline code is
+ * compiled into the module, so the sites warn again at every load.
  */
+#define FRAG_MISUSE_WARNS	2
+#define FRAG_MISUSE_VM_WARNS	6
+
+/* Refused: no byte and no reference given back. */
+static void frag_expect_refused(int *err, struct page_frag_cache *nc,
+				void *va, unsigned int len, const char *what)
+{
+	struct page *page = virt_to_head_page(va);
+	unsigned int offset = page_frag_cache_page_offset(nc);
+	int out = frag_refs_out(nc, page);
+
+	page_frag_alloc_abort(nc, va, len);
+	if (page_frag_cache_page_offset(nc) != offset ||
+	    frag_refs_out(nc, page) != out) {
+		pr_err("frag_test_misuse: abort of %s: offset %u -> %u, references %d -> %d; want no change\n",
+		       what, offset, page_frag_cache_page_offset(nc), out,
+		       frag_refs_out(nc, page));
+		*err = -EINVAL;
+	}
+}
+
 static int frag_test_misuse(void)
 {
-	unsigned int size, left, bias;
+	unsigned int size, left, off, bias, remaining;
 	struct page_frag_cache nc;
 	struct page *page;
-	void *a, *b, *c;
+	void *a, *b, *c, *d;
 	int err = 0;
 
-	pr_info("misuse: expect %d warnings\n",
-		IS_ENABLED(CONFIG_DEBUG_VM) ? 5 : 2);
+	pr_info("misuse: expect %d warning places\n", FRAG_MISUSE_WARNS +
+		(IS_ENABLED(CONFIG_DEBUG_VM) ? FRAG_MISUSE_VM_WARNS : 0));
 	page_frag_cache_init(&nc);
 	size = 1;
 	a = page_frag_alloc_va_align(&nc, 64, GFP_KERNEL, 3);
@@ -1416,50 +1452,113 @@ static int frag_test_misuse(void)
 	frag_expect(err, !a && !b,
 		    "an alignment that is not a power of 2 did not get NULL");
 
+	/* Bad sizes: NULL, and the outputs left alone. */
+	off = 7;
+	frag_expect(err, !page_frag_alloc_pg(&nc, &off, 0, GFP_KERNEL) &&
+		    off == 7, "a _pg fragment of 0 bytes did not get NULL");
+	size = PAGE_FRAG_CACHE_MAX_SIZE + 1;
+	frag_expect(err, !page_frag_alloc_pg_prepare(&nc, &off, &size,
+						     GFP_KERNEL) &&
+		    size == PAGE_FRAG_CACHE_MAX_SIZE + 1,
+		    "a prepare of too many bytes did not get NULL");
+	size = 0;
+	frag_expect(err, !page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL) &&
+		    !size, "a prepare of 0 bytes did not get NULL");
+
 	/* Commit of more than was prepared: all that is left is charged. */
 	size = 32;
 	a = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
 	if (!a)
 		return -ENOMEM;
 	page = virt_to_head_page(a);
+	size = 0;
+	frag_expect(err, !page_frag_alloc_probe(&nc, &off, &size, &d) && !size,
+		    "a probe of 0 bytes did not get NULL");
+	size = 32;
+	d = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
 	left = size;
 	page_frag_alloc_commit(&nc, left + 100);
-	frag_expect(err, frag_refs_out(&nc, page) == 1 && !frag_left(&nc),
+	frag_expect(err, d == a && frag_refs_out(&nc, page) == 1 &&
+		    !frag_left(&nc),
 		    "commit of %u with %u left: %d references, %u left; want 1, 0",
 		    left + 100, left, frag_refs_out(&nc, page), frag_left(&nc));
+	/* Nothing left: a commit charges nothing, not even a reference. */
+	bias = nc.pagecnt_bias;
+	page_frag_alloc_commit(&nc, 10);
+	frag_expect(err, nc.pagecnt_bias == bias && !frag_left(&nc),
+		    "a commit with nothing left charged a reference");
 	/* Nothing past the page may be handed out now. */
 	b = page_frag_alloc_va(&nc, 64, GFP_KERNEL);
-	frag_expect(err, !b || virt_to_head_page(b) != page ||
-		    b == page_address(page),
+	if (!b) {
+		page_frag_free_va(a);
+		page_frag_cache_drain(&nc);
+		return -ENOMEM;
+	}
+	frag_expect(err, virt_to_head_page(b) != page,
 		    "after an over-commit the next fragment is at %p in %p", b,
 		    page);
 
 	/* Commit of 0 bytes charges nothing. */
 	bias = nc.pagecnt_bias;
+	remaining = frag_left(&nc);
 	page_frag_alloc_commit(&nc, 0);
-	frag_expect(err, nc.pagecnt_bias == bias,
-		    "a commit of 0 bytes charged a reference");
+	frag_expect(err, nc.pagecnt_bias == bias && frag_left(&nc) == remaining,
+		    "a commit of 0 bytes charged something");
 
-	/* Abort of a fragment that is not the last: only its reference. */
-	c = b ? page_frag_alloc_va(&nc, 64, GFP_KERNEL) : NULL;
+	/* commit_noref of 0 bytes, after b, charges nothing either. */
+	page_frag_alloc_commit_noref(&nc, 0);
+	frag_expect(err, frag_left(&nc) == remaining,
+		    "a commit_noref of 0 bytes charged something");
+
+	/* Abort of a fragment that is not the last one: refused. */
+	c = page_frag_alloc_va(&nc, 64, GFP_KERNEL);
 	if (c) {
-		struct page *bp = virt_to_head_page(b);
-		int out = frag_refs_out(&nc, bp);
-		void *d;
-
-		page_frag_alloc_abort(&nc, b, 64);
-		frag_expect(err, frag_refs_out(&nc, bp) == out - 1,
-			    "abort of an earlier fragment: %d references, want %d",
-			    frag_refs_out(&nc, bp), out - 1);
+		frag_expect_refused(&err, &nc, b, 64, "an earlier fragment");
 		d = page_frag_alloc_va(&nc, 64, GFP_KERNEL);
-		frag_expect(err,
-			    !d || d == c + 64 || virt_to_head_page(d) != bp,
-			    "after the abort of an earlier fragment the next one is at %p, overlapping %p",
+		frag_expect(err, !d || d == c + 64 ||
+			    virt_to_head_page(d) != virt_to_head_page(c),
+			    "after a refused abort the next fragment is at %p, overlapping %p",
 			    d, c);
 		if (d)
 			page_frag_free_va(d);
 		page_frag_free_va(c);
-	} else if (b) {
+	}
+	page_frag_free_va(b);
+
+	/*
+	 * Abort of a range the cache can only tell apart under
+	 * CONFIG_DEBUG_VM: the bytes a commit_noref added, and the end of a
+	 * fragment.  Then one it always tells: a fragment followed by an
+	 * aligned prepare's padding.
+	 */
+	size = 64;
+	b = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+	if (b) {
+		page_frag_alloc_commit(&nc, 64);
+		size = 1;
+		c = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+		if (c == b + 64) {
+			page_frag_alloc_commit_noref(&nc, 50);
+			if (IS_ENABLED(CONFIG_DEBUG_VM))
+				frag_expect_refused(&err, &nc, b + 64, 50,
+						    "bytes a commit_noref added");
+		}
+		page_frag_free_va(b);
+	}
+	size = 200;
+	b = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+	if (b) {
+		page_frag_alloc_commit(&nc, 200);
+		if (IS_ENABLED(CONFIG_DEBUG_VM))
+			frag_expect_refused(&err, &nc, b + 100, 100,
+					    "the end of a fragment");
+		size = 1;
+		c = page_frag_alloc_va_prepare_align(&nc, &size, GFP_KERNEL,
+						     256);
+		/* Refused once the padding moved the next fragment. */
+		if (c && c != b + 200 && c == PTR_ALIGN(b + 200, 256))
+			frag_expect_refused(&err, &nc, b, 200,
+					    "a fragment before aligned padding");
 		page_frag_free_va(b);
 	}
 
