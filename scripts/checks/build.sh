@@ -33,9 +33,9 @@ objects() {
 	git -C "$TREE" diff --name-only --diff-filter=AM "$p" "$c" -- '*.c' |
 		grep -v '^tools/' | sed 's/\.c$/.o/' || true
 	git -C "$TREE" diff --name-only --diff-filter=AM "$p" "$c" -- '*.h' |
-		grep -vE '^(include|tools|arch/[^/]*/include)/' | while read -r h; do
-		git -C "$TREE" grep -lE "#include [<\"]([^>\"]*/)?$(basename "$h")[>\"]" "$c" \
-			-- "$(dirname "$h")/*.c" | sed "s/^$c://; s/\.c\$/.o/"
+		{ grep -vE '^(include|tools|arch/[^/]*/include)/' || true; } | while read -r h; do
+		{ git -C "$TREE" grep -lE "#include [<\"]([^>\"]*/)?$(basename "$h")[>\"]" "$c" \
+			-- "$(dirname "$h")/*.c" || true; } | sed "s/^$c://; s/\.c\$/.o/"
 	done
 	if git -C "$TREE" diff --name-only "$p" "$c" -- '*.h' | grep -q .; then
 		for o in $SAMPLE; do echo "$o"; done
