@@ -36,7 +36,7 @@ defconfig_objects() {
 		make -C "$src" O="$O" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" prepare >/dev/null
 		touch "$O/.wb-prepared"
 	fi
-	for f in mm/page_alloc.c mm/page_frag_cache.c $(git -C "$src" grep -lE 'page_frag_alloc(_align)?\(' -- '*.c' | grep -v '^tools/'); do
+	for f in mm/page_alloc.c mm/page_frag_cache.c $(git -C "$src" grep -lE 'page_frag_alloc(_va)?(_align)?\(' -- '*.c' | grep -v '^tools/'); do
 		[ -f "$src/$f" ] || continue
 		objs+=("${f%.c}.o")
 		rm -f "$O/${f%.c}.o"
