@@ -22,12 +22,12 @@ frags=("$TOP/config/x86_64.config" "$TOP/config/bench.config")
 stage build-bench-base env PAGE_FRAG_TREE="$src_base" bash "$S/build.sh" bench-base "${frags[@]}"
 stage build-bench-tip bash "$S/build.sh" bench-tip "${frags[@]}"
 
-# x86_64 defconfig, where users build kernels: the code size of the
-# objects whose code the series changes (the allocator and every
-# defconfig object that calls page_frag_alloc*() and so inlines the fast
-# path), at base and tip.  The other objects of vmlinux compile to the
-# same code: the series changes no other function and, in part 1, no
-# structure outside the allocator's users.
+# x86_64 defconfig, where users build kernels: the whole vmlinux (size
+# and bloat-o-meter) at base and tip, and the code size of the objects
+# whose code the series changes (the allocator and every defconfig
+# object that calls page_frag_alloc*() and so inlines the fast path).
+# The first run builds two defconfig kernels (about 25 minutes each on
+# 2 cores); later runs rebuild what changed.
 defconfig_objects() {
 	local side=$1 src=$2 O=$BUILD/bench-defconfig-$1 objs=() f
 	mkdir -p "$O"
@@ -46,10 +46,20 @@ defconfig_objects() {
 	for f in "${objs[@]}"; do
 		[ -f "$O/$f" ] && echo "$f"
 	done >"$O/objects.list"
+	make -C "$src" O="$O" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" vmlinux >"$O/vmlinux.log" 2>&1 ||
+		{ tail -n 20 "$O/vmlinux.log"; die "defconfig vmlinux ($side) does not build"; }
 }
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# The tip's defconfig builds from a worktree of its own, so that the
+# kernel tree can move on while it builds.
+src_tip=$CACHE/src-bench-tip
+if [ ! -d "$src_tip/.git" ] && [ ! -f "$src_tip/.git" ]; then
+	git -C "$TREE" worktree prune
+	kgit worktree add -q --detach "$src_tip" "$BRANCH"
+fi
+git -C "$src_tip" checkout -q -f --detach "$(git -C "$TREE" rev-parse "$BRANCH")"
 stage defconfig-base defconfig_objects base "$src_base"
-stage defconfig-tip defconfig_objects tip "$TREE"
+stage defconfig-tip defconfig_objects tip "$src_tip"
 {
 	echo "x86_64 defconfig, text+data of the objects the series changes (size):"
 	tb=0 tt=0
@@ -117,6 +127,15 @@ out=$LOGS/bench.table
 	echo
 	"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-base/vmlinux" "$BUILD/bench-tip/vmlinux" | tail -n 1
 	"$TREE/scripts/bloat-o-meter" -d "$BUILD/bench-base/vmlinux" "$BUILD/bench-tip/vmlinux" | tail -n 1
+	echo
+	echo "x86_64 defconfig vmlinux (size): base vs tip"
+	size "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | sed 's/^/  /'
+	echo
+	"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | tail -n 1
+	"$TREE/scripts/bloat-o-meter" -d "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | tail -n 1
+	echo "  largest changes (bloat-o-meter -t):"
+	"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" |
+		sed -n '/^function/,/^Total/p' | sed '1d;$d' | head -n 12 | sed 's/^/  /'
 	echo
 	cat "$LOGS/bench-defconfig.txt"
 } >"$out"

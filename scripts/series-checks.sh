@@ -41,13 +41,31 @@ check_cover() {
 	echo "cover letters with base-commit and changelog: $msg"
 }
 
+# The functions with a kernel-doc comment in the allocator's files at REV.
+kdoc_functions() {
+	local f
+	for f in include/linux/page_frag_cache.h mm/page_frag_cache.c; do
+		git -C "$TREE" show "$1:$f" 2>/dev/null |
+			sed -n 's/^ \* \([A-Za-z0-9_]*\)() - .*/\1/p'
+	done | sort -u
+}
+
 htmldocs_at() {
-	local rev=$1 log=$out/htmldocs-$1.log
+	local rev=$1 log=$out/htmldocs-$1.log id t0=$SECONDS
+	local html=$BUILD/htmldocs/Documentation/output/mm/page_frags.html
 	[ -f "$log.count" ] && return 0
 	check_src "$rev"
 	# From scratch: sphinx only reports on the documents it rereads.
 	rm -rf "$BUILD/htmldocs"
 	make -C "$SRC" O="$BUILD/htmldocs" SPHINXDIRS=mm htmldocs >"$log" 2>&1 || true
+	# A kernel-doc directive that names the wrong file or identifier
+	# can stay silent: look for each function's entry in the page.
+	: >"$log.missing"
+	kdoc_functions "$rev" | while read -r id; do
+		grep -q "id=\"c\.$id\"" "$html" 2>/dev/null || echo "$id" >>"$log.missing"
+	done
+	kdoc_functions "$rev" | wc -l >"$log.functions"
+	echo $((SECONDS - t0)) >"$log.seconds"
 	grep -ciE '(warning|error)' "$log" >"$log.count" || true
 }
 
@@ -63,7 +81,14 @@ check_htmldocs() {
 			<(grep -iE 'warning|error' "$out/htmldocs-$tip.log" | sort) | grep -m1 '^>' | cut -c3-)"
 		return 1
 	fi
-	echo "htmldocs (SPHINXDIRS=mm): $b warnings at base, $a at the tip"
+	if [ -s "$out/htmldocs-$tip.log.missing" ]; then
+		echo "FIRST: page_frags.html has no entry for $(wc -l <"$out/htmldocs-$tip.log.missing")" \
+			"kernel-doc'd functions: $(head -n3 "$out/htmldocs-$tip.log.missing" | xargs)"
+		return 1
+	fi
+	echo "htmldocs (SPHINXDIRS=mm): $b warnings at base, $a at the tip;" \
+		"page_frags.html renders all $(cat "$out/htmldocs-$tip.log.functions" 2>/dev/null || echo '?') kernel-doc'd" \
+		"functions of the allocator; $(cat "$out/htmldocs-$tip.log.seconds" 2>/dev/null || echo '?') s"
 }
 
 # Every report-mode semantic patch of the tree, plus the project's own,

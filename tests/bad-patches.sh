@@ -70,6 +70,9 @@ if [ -z "${QUICK:-}" ]; then
 	must_fail build-i386 "$sha" "a new compiler warning"
 	sha=$(bad build-error yes "printf '\nint page_frag_wb_broken(void) { return undeclared_thing; }\n' >>$f")
 	must_fail build-x86_64 "$sha" "a compile error"
+	# The examples of page_frags.rst are code of the selftest module.
+	sha=$(bad broken-example yes "sed -i 's/page_frag_alloc_commit_noref(nc, len);/page_frag_alloc_commit_noref(nc, va, len);/' tools/testing/selftests/mm/page_frag/page_frag_test.c")
+	must_fail build-x86_64 "$sha" "a documentation example that no longer compiles"
 fi
 sha=$(bad checkpatch yes "printf '\n/* trailing space */ \n' >>$f")
 must_fail checkpatch "$sha" "a checkpatch error"
@@ -96,6 +99,8 @@ if [ -z "${QUICK:-}" ]; then
 	must_fail_series cocci "$sha" "a caller decoding encoded_va (the project's semantic patch)"
 	sha=$(bad htmldocs yes "printf '\nA broken reference: :c:func:\`page_frag_wb_nothing\n' >>Documentation/mm/page_frags.rst")
 	must_fail_series htmldocs "$sha" "a documentation warning"
+	sha=$(bad htmldocs-unrendered yes "sed -i '/kernel-doc:: mm\/page_frag_cache.c/,/^\$/s/ page_frag_free_va\\b//' Documentation/mm/page_frags.rst")
+	must_fail_series htmldocs "$sha" "a kernel-doc'd function left out of page_frags.html"
 fi
 echo "$pass caught, $failed missed"
 [ $failed -eq 0 ]

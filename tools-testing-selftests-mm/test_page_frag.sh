@@ -18,6 +18,7 @@
 #                one family of the API each: placement and references
 #   misuse       caller bugs get defined results, and each one warns
 #                (skipped with panic_on_warn; run_vmtests.sh runs it with -d)
+#   examples     the examples of Documentation/mm/page_frags.rst, run
 #
 # Exit status: 0 pass, 1 fail, 4 skip (not root, module missing, fewer
 # than two CPUs, or the reason the module gives after "SKIP:").  PUSH_CPU and
@@ -59,7 +60,7 @@ mixed|percpu)
 	nr=${2:-20000}
 	params="test_mode=$mode"
 	;;
-va|va_align|pg|prepare|probe|noref|abort|misuse)
+va|va_align|pg|prepare|probe|noref|abort|misuse|examples)
 	nr=${2:-1}
 	params="test_mode=$mode"
 	;;
@@ -71,7 +72,7 @@ pfmemalloc)
 *)
 	echo "usage: $0 [MODE] [nr_test]; MODE: smoke aligned nonaligned" \
 	     "large refusals mixed fallback pfmemalloc percpu va va_align" \
-	     "pg prepare probe noref abort misuse" >&2
+	     "pg prepare probe noref abort misuse examples" >&2
 	exit 1
 	;;
 esac

@@ -7,7 +7,10 @@
 # The objects: every .c file the patch touches outside tools/; for a
 # header of a driver or subsystem (outside include/), every .c file of
 # its directory that includes it; and, when it touches any header, a
-# fixed sample of objects that include the headers of this series.
+# fixed sample of objects that include the headers of this series.  When
+# the patch touches the page_frag selftest module, whose code is also the
+# examples of Documentation/mm/page_frags.rst, the module too, built as
+# an external module against the same tree.
 #
 # usage: build.sh ARCH PARENT COMMIT     (ARCH: x86_64 or i386)
 . "$(dirname "$0")/../lib.sh"
@@ -42,6 +45,10 @@ objects() {
 	fi
 }
 mapfile -t objs < <(objects | sort -u)
+MOD=tools/testing/selftests/mm/page_frag
+if git -C "$TREE" diff --name-only "$p" "$c" -- "$MOD" | grep -q .; then
+	objs+=("$MOD/page_frag_test.o")
+fi
 if [ ${#objs[@]} -eq 0 ]; then
 	echo "no kernel object affected"
 	exit 0
@@ -67,17 +74,29 @@ fi
 # revision and the object list, so that a revision is built once.
 key=$(printf '%s\n' "${objs[@]}" | sha1sum | cut -c1-12)
 build_at() {
-	local rev=$1 log=$res/$1-$key.log rc=0 obj present=()
+	local rev=$1 log=$res/$1-$key.log rc=0 obj present=() mod=
 	[ -f "$log.count" ] && return 0
 	check_src "$rev"
 	for obj in "${objs[@]}"; do
+		git -C "$TREE" cat-file -e "$rev:${obj%.o}.c" 2>/dev/null || continue
+		case $obj in
+		"$MOD"/*) mod=$obj; continue ;;
+		esac
 		rm -f "$O/$obj"
-		git -C "$TREE" cat-file -e "$rev:${obj%.o}.c" 2>/dev/null && present+=("$obj")
+		present+=("$obj")
 	done
+	: >"$log"
 	if [ ${#present[@]} -gt 0 ]; then
-		"${KMAKE[@]}" -k W=1 "${extra[@]}" "${present[@]}" >"$log" 2>&1 || rc=$?
-	else
-		: >"$log"
+		"${KMAKE[@]}" -k W=1 "${extra[@]}" "${present[@]}" >>"$log" 2>&1 || rc=$?
+	fi
+	# 6.12 builds an external module in its source directory: build a
+	# copy, outside the kernel tree.
+	if [ -n "$mod" ]; then
+		rm -rf "$res/mod"
+		cp -r "$SRC/$MOD" "$res/mod"
+		"${KMAKE[@]}" -k W=1 "${extra[@]}" M="$res/mod" "$(basename "$mod")" \
+			>>"$log" 2>&1 || rc=$?
+		sed -i "s#$res/mod/#$MOD/#g" "$log"
 	fi
 	grep -cE '(warning|error):' "$log" >"$log.count" || true
 	echo $rc >"$log.rc"

@@ -47,6 +47,9 @@
  * 0 bytes or of more than was prepared, an abort of a fragment that is
  * not the last one, a commit_noref with no fragment to grow) get their
  * defined results; the script checks that each one warned.
+ *
+ * examples: the code that Documentation/mm/page_frags.rst shows, run and
+ * checked.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -64,7 +67,9 @@
 #include <linux/ptr_ring.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 #include <linux/xarray.h>
 
 /* Fewer slots than distinct fill bytes, see above. */
@@ -1200,7 +1205,7 @@ static int frag_test_prepare(void)
 	pg = page_frag_alloc_pg_prepare(&nc, &off, &size, GFP_KERNEL);
 	frag_expect(err, pg == page && page_address(pg) + off == va + 100 &&
 		    size == left - 100,
-		    "pg prepare after a commit of 100: %p+%u (%u left), want %p+%lu (%u)",
+		    "pg prepare after a commit of 100: %p+%u (%u left), want %p+%td (%u)",
 		    pg, off, size, page, va + 100 - page_address(page),
 		    left - 100);
 	size = 1;
@@ -1224,7 +1229,7 @@ static int frag_test_prepare(void)
 		page_frag_alloc_commit(&nc, 10);
 		frag_expect(err, page_frag_cache_page_offset(&nc) ==
 			    al + 10 - page_address(page),
-			    "offset %u after the aligned commit, want %lu",
+			    "offset %u after the aligned commit, want %td",
 			    page_frag_cache_page_offset(&nc),
 			    al + 10 - page_address(page));
 	}
@@ -1381,7 +1386,7 @@ static int frag_test_abort(void)
 	page_frag_alloc_abort(&nc, a, 64);
 	frag_expect(err, frag_refs_out(&nc, page) == 0 &&
 		    page_frag_cache_page_offset(&nc) == a - page_address(page),
-		    "abort: %d references, offset %u; want 0, %lu",
+		    "abort: %d references, offset %u; want 0, %td",
 		    frag_refs_out(&nc, page), page_frag_cache_page_offset(&nc),
 		    a - page_address(page));
 	b = page_frag_alloc_va(&nc, 64, GFP_KERNEL);
@@ -1578,6 +1583,297 @@ static int frag_test_misuse(void)
 	return err;
 }
 
+/*
+ * The examples of Documentation/mm/page_frags.rst, which shows the code
+ * between each "page_frags.rst: begin NAME" and "page_frags.rst: end NAME"
+ * comment.  They build with this module, so an example that no longer
+ * compiles breaks the build, and the examples mode runs them and checks
+ * what they did.
+ */
+
+/* page_frags.rst: begin init-drain */
+struct frag_example_queue {
+	/* Allocated from under @lock only; freed from anywhere. */
+	spinlock_t lock;
+	struct page_frag_cache cache;
+};
+
+static void frag_example_queue_init(struct frag_example_queue *q)
+{
+	spin_lock_init(&q->lock);
+	page_frag_cache_init(&q->cache);
+}
+
+static void frag_example_queue_destroy(struct frag_example_queue *q)
+{
+	/*
+	 * Fragments still in use keep their page: it is freed with the
+	 * last of them.
+	 */
+	page_frag_cache_drain(&q->cache);
+}
+
+/* page_frags.rst: end init-drain */
+
+/* page_frags.rst: begin alloc-free */
+/* A copy of @len bytes of @data, on a cache line of its own. */
+static void *frag_example_copy(struct frag_example_queue *q,
+			       const void *data, unsigned int len)
+{
+	void *va;
+
+	spin_lock_bh(&q->lock);
+	va = page_frag_alloc_va_align(&q->cache, ALIGN(len, SMP_CACHE_BYTES),
+				      GFP_ATOMIC, SMP_CACHE_BYTES);
+	spin_unlock_bh(&q->lock);
+	if (!va)
+		return NULL;
+
+	memcpy(va, data, len);
+	return va;
+}
+
+/* Any context but NMI, no lock: the cache is not touched. */
+static void frag_example_copy_free(void *va)
+{
+	page_frag_free_va(va);
+}
+
+/* page_frags.rst: end alloc-free */
+
+/* page_frags.rst: begin prepare-commit */
+/*
+ * Append the bytes of @from to the frags of @skb, as TCP's sendmsg does:
+ * take all the room the cache's page has, and grow the last frag instead
+ * of adding one when the room follows it.  The caller holds the lock of
+ * the socket that owns @nc.
+ */
+static int frag_example_append(struct page_frag_cache *nc,
+			       struct sk_buff *skb, struct iov_iter *from)
+{
+	while (iov_iter_count(from)) {
+		int i = skb_shinfo(skb)->nr_frags;
+		unsigned int offset, size = 1;
+		struct page *page;
+		bool merge;
+		void *va;
+
+		/* At least one byte, and report all there is. */
+		page = page_frag_alloc_prepare(nc, &offset, &size, &va,
+					       GFP_KERNEL);
+		if (!page)
+			return -ENOMEM;
+
+		size = min_t(size_t, size, iov_iter_count(from));
+		merge = skb_can_coalesce(skb, i, page, offset);
+		if (!merge && i >= MAX_SKB_FRAGS)
+			return -EMSGSIZE;	/* nothing was charged */
+
+		if (!copy_from_iter_full(va, size, from))
+			return -EFAULT;		/* nor here */
+
+		if (merge) {
+			/* The last frag's page reference covers the bytes. */
+			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], size);
+			page_frag_alloc_commit_noref(nc, size);
+		} else {
+			/* A new frag, which owns the reference charged here. */
+			skb_fill_page_desc(skb, i, page, offset, size);
+			page_frag_alloc_commit(nc, size);
+		}
+		skb_len_add(skb, size);
+	}
+
+	return 0;
+}
+
+/* page_frags.rst: end prepare-commit */
+
+/* page_frags.rst: begin probe */
+/*
+ * Add @len bytes to the last frag of @skb if the cache's page has them
+ * right after it; never allocates a page, so it needs no GFP flags.
+ */
+static bool frag_example_try_grow(struct page_frag_cache *nc,
+				  struct sk_buff *skb, const void *data,
+				  unsigned int len)
+{
+	int i = skb_shinfo(skb)->nr_frags;
+	unsigned int offset, size = len;
+	struct page *page;
+	void *va;
+
+	page = page_frag_alloc_probe(nc, &offset, &size, &va);
+	if (!page || !skb_can_coalesce(skb, i, page, offset))
+		return false;
+
+	memcpy(va, data, len);
+	skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], len);
+	page_frag_alloc_commit_noref(nc, len);
+	skb_len_add(skb, len);
+
+	return true;
+}
+
+/* page_frags.rst: end probe */
+
+/* page_frags.rst: begin abort */
+/*
+ * Hand a fragment of @len bytes to the consumer of @ring.  When the ring
+ * is full, nobody has seen the fragment yet: give it back to the cache,
+ * which hands out the same bytes again next time.
+ */
+static void *frag_example_publish(struct page_frag_cache *nc,
+				  struct ptr_ring *ring, unsigned int len)
+{
+	void *va;
+
+	va = page_frag_alloc_va(nc, len, GFP_KERNEL);
+	if (!va)
+		return NULL;
+
+	if (ptr_ring_produce(ring, va)) {
+		page_frag_alloc_abort(nc, va, len);
+		return NULL;
+	}
+
+	return va;
+}
+
+/* page_frags.rst: end abort */
+
+/* frag_example_append() from a kernel buffer. */
+static int frag_example_append_buf(struct page_frag_cache *nc,
+				   struct sk_buff *skb, void *buf, size_t len)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, len);
+	return frag_example_append(nc, skb, &iter);
+}
+
+/* Runs the examples above and checks what each one did. */
+static int frag_test_examples(void)
+{
+	static const char msg[] = "an example of page_frag";
+	unsigned int i, off, size = 8 * PAGE_SIZE + 300;
+	struct frag_example_queue q;
+	struct page_frag_cache nc;
+	struct sk_buff *skb;
+	struct ptr_ring ring;
+	struct page *page;
+	void *va, *va2;
+	u8 *data, *back;
+	int err = 0;
+
+	/* init-drain and alloc-free */
+	frag_example_queue_init(&q);
+	va = frag_example_copy(&q, msg, sizeof(msg));
+	if (!va)
+		return -ENOMEM;
+	frag_expect(err, IS_ALIGNED((unsigned long)va, SMP_CACHE_BYTES) &&
+		    !memcmp(va, msg, sizeof(msg)),
+		    "copy: %p does not hold an aligned copy", va);
+	va2 = frag_example_copy(&q, msg, 1);
+	frag_expect(err, va2 == va + ALIGN(sizeof(msg), SMP_CACHE_BYTES),
+		    "copy: the second copy at %p, want %p", va2,
+		    va + ALIGN(sizeof(msg), SMP_CACHE_BYTES));
+	page = virt_to_head_page(va);
+	if (va2)
+		frag_example_copy_free(va2);
+	frag_example_copy_free(va);
+	frag_expect(err, frag_refs_out(&q.cache, page) == 0,
+		    "copy: %d references left after the frees",
+		    frag_refs_out(&q.cache, page));
+	frag_example_queue_destroy(&q);
+
+	/* prepare-commit and probe, on an skb */
+	page_frag_cache_init(&nc);
+	data = kmalloc(size, GFP_KERNEL);
+	back = kmalloc(size, GFP_KERNEL);
+	skb = alloc_skb(0, GFP_KERNEL);
+	if (!data || !back || !skb) {
+		err = -ENOMEM;
+		goto free;
+	}
+	for (i = 0; i < size; i++)
+		data[i] = frag_fill(i);
+	/* 1000 bytes make a frag, the next 2000 grow it. */
+	err = frag_example_append_buf(&nc, skb, data, 1000) ?:
+	      frag_example_append_buf(&nc, skb, data + 1000, 2000);
+	frag_expect(err, skb_shinfo(skb)->nr_frags == 1 && skb->len == 3000,
+		    "append: %u frags, %u bytes; want 1, 3000",
+		    skb_shinfo(skb)->nr_frags, skb->len);
+	frag_expect(err, frag_example_try_grow(&nc, skb, data + 3000, 100),
+		    "probe: the room after the frag was not used");
+	frag_expect(err, !frag_example_try_grow(&nc, skb, data,
+						frag_left(&nc) + 1),
+		    "probe: grew by more than the page has left");
+	frag_expect(err, skb_shinfo(skb)->nr_frags == 1 && skb->len == 3100,
+		    "probe: %u frags, %u bytes; want 1, 3100",
+		    skb_shinfo(skb)->nr_frags, skb->len);
+	if (err)
+		goto free;
+	/* The rest fills the page, then takes a new one. */
+	err = frag_example_append_buf(&nc, skb, data + 3100, size - 3100);
+	frag_expect(err, skb_shinfo(skb)->nr_frags >= 2 && skb->len == size,
+		    "append: %u frags, %u bytes; want 2 or more, %u",
+		    skb_shinfo(skb)->nr_frags, skb->len, size);
+	if (err)
+		goto free;
+	if (skb_copy_bits(skb, 0, back, size) || memcmp(back, data, size)) {
+		pr_err("%s: the skb does not hold the bytes appended\n",
+		       __func__);
+		err = -EINVAL;
+		goto free;
+	}
+	/* Once the skb is freed, the first page has only our reference. */
+	page = skb_frag_page(&skb_shinfo(skb)->frags[0]);
+	get_page(page);
+	consume_skb(skb);
+	skb = NULL;
+	page_frag_cache_drain(&nc);
+	frag_expect(err, page_ref_count(page) == 1,
+		    "append: %d references to the first page, want ours only",
+		    page_ref_count(page));
+	put_page(page);
+
+	/* abort */
+	if (ptr_ring_init(&ring, 1, GFP_KERNEL)) {
+		err = -ENOMEM;
+		goto free;
+	}
+	va = frag_example_publish(&nc, &ring, 100);
+	if (va) {
+		off = page_frag_cache_page_offset(&nc);
+		frag_expect(err, !frag_example_publish(&nc, &ring, 100) &&
+			    page_frag_cache_page_offset(&nc) == off &&
+			    frag_refs_out(&nc, virt_to_head_page(va)) == 1,
+			    "abort: offset %u, %d references; want %u, 1",
+			    page_frag_cache_page_offset(&nc),
+			    frag_refs_out(&nc, virt_to_head_page(va)), off);
+		page_frag_free_va(ptr_ring_consume(&ring));
+		va2 = frag_example_publish(&nc, &ring, 100);
+		frag_expect(err, va2 == va + 100,
+			    "abort: the next fragment at %p, want %p", va2,
+			    va + 100);
+		if (va2)
+			page_frag_free_va(ptr_ring_consume(&ring));
+	} else {
+		err = -ENOMEM;
+	}
+	ptr_ring_cleanup(&ring, NULL);
+free:
+	kfree_skb(skb);
+	page_frag_cache_drain(&nc);
+	kfree(back);
+	kfree(data);
+	if (!err)
+		pr_info("ok: the examples of page_frags.rst\n");
+	return err;
+}
+
 static int frag_check_params(void)
 {
 	if (!test_alloc_len) {
@@ -1726,6 +2022,7 @@ static const struct {
 	{ "noref", frag_test_noref },
 	{ "abort", frag_test_abort },
 	{ "misuse", frag_test_misuse },
+	{ "examples", frag_test_examples },
 };
 
 static int __init page_frag_test_init(void)
