@@ -1645,8 +1645,8 @@ static void frag_example_copy_free(void *va)
 /*
  * Append the bytes of @from to the frags of @skb, as TCP's sendmsg does:
  * take all the room the cache's page has, and grow the last frag instead
- * of adding one when the room follows it.  The caller holds the lock of
- * the socket that owns @nc.
+ * of adding one when the room follows it.  The caller holds lock_sock()
+ * on the socket that owns @nc, and may sleep.
  */
 static int frag_example_append(struct page_frag_cache *nc,
 			       struct sk_buff *skb, struct iov_iter *from)
@@ -1757,7 +1757,7 @@ static int frag_example_append_buf(struct page_frag_cache *nc,
 static int frag_test_examples(void)
 {
 	static const char msg[] = "an example of page_frag";
-	unsigned int i, off, size = 8 * PAGE_SIZE + 300;
+	unsigned int i, off, left, size = PAGE_FRAG_CACHE_MAX_SIZE + 300;
 	struct frag_example_queue q;
 	struct page_frag_cache nc;
 	struct sk_buff *skb;
@@ -1775,8 +1775,9 @@ static int frag_test_examples(void)
 	frag_expect(err, IS_ALIGNED((unsigned long)va, SMP_CACHE_BYTES) &&
 		    !memcmp(va, msg, sizeof(msg)),
 		    "copy: %p does not hold an aligned copy", va);
-	va2 = frag_example_copy(&q, msg, 1);
-	frag_expect(err, va2 == va + ALIGN(sizeof(msg), SMP_CACHE_BYTES),
+	va2 = frag_example_copy(&q, msg + 3, 5);
+	frag_expect(err, va2 == va + ALIGN(sizeof(msg), SMP_CACHE_BYTES) &&
+		    !memcmp(va2, msg + 3, 5),
 		    "copy: the second copy at %p, want %p", va2,
 		    va + ALIGN(sizeof(msg), SMP_CACHE_BYTES));
 	page = virt_to_head_page(va);
@@ -1790,8 +1791,8 @@ static int frag_test_examples(void)
 
 	/* prepare-commit and probe, on an skb */
 	page_frag_cache_init(&nc);
-	data = kmalloc(size, GFP_KERNEL);
-	back = kmalloc(size, GFP_KERNEL);
+	data = kvmalloc(size, GFP_KERNEL);
+	back = kvmalloc(size, GFP_KERNEL);
 	skb = alloc_skb(0, GFP_KERNEL);
 	if (!data || !back || !skb) {
 		err = -ENOMEM;
@@ -1807,8 +1808,12 @@ static int frag_test_examples(void)
 		    skb_shinfo(skb)->nr_frags, skb->len);
 	frag_expect(err, frag_example_try_grow(&nc, skb, data + 3000, 100),
 		    "probe: the room after the frag was not used");
-	frag_expect(err, !frag_example_try_grow(&nc, skb, data,
-						frag_left(&nc) + 1),
+	if (err)
+		goto free;
+	/* The frag starts the cache's page: the rest of the page is left. */
+	page = skb_frag_page(&skb_shinfo(skb)->frags[0]);
+	left = page_size(page) - 3100;
+	frag_expect(err, !frag_example_try_grow(&nc, skb, data, left + 1),
 		    "probe: grew by more than the page has left");
 	frag_expect(err, skb_shinfo(skb)->nr_frags == 1 && skb->len == 3100,
 		    "probe: %u frags, %u bytes; want 1, 3100",
@@ -1867,8 +1872,8 @@ static int frag_test_examples(void)
 free:
 	kfree_skb(skb);
 	page_frag_cache_drain(&nc);
-	kfree(back);
-	kfree(data);
+	kvfree(back);
+	kvfree(data);
 	if (!err)
 		pr_info("ok: the examples of page_frags.rst\n");
 	return err;
