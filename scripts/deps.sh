@@ -5,7 +5,8 @@
 
 PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio kmod sparse
 coccinelle codespell b4 ccache python3-sphinx python3-yaml qemu-system-x86
-busybox-static dwarves gcc-i686-linux-gnu xz-utils rsync python3-ply python3-git"
+busybox-static dwarves gcc-i686-linux-gnu xz-utils rsync python3-ply python3-git
+clang-14 libclang-rt-14-dev"
 
 missing=()
 for p in $PKGS; do

@@ -26,6 +26,9 @@ else
 	run per-series-checks bash "$S/series-checks.sh" cover
 fi
 run checks-catch-bad-patches bash "$T/bad-patches.sh"
+# The userspace harness of the tip: random operations against a model,
+# a fuzz run, and every mutation caught (tools/testing/page_frag).
+run harness bash "$T/harness.sh"
 # The selftest fails without each fix and passes with it; the tip of
 # every posting builds, boots and passes the selftest.  FULL=1 (make
 # test-full) builds and boots every patch instead of the tips.
@@ -40,7 +43,7 @@ run mutations-caught bash "$T/mutations.sh"
 bash "$S/apply.sh" >/dev/null 2>&1 || true
 echo "total: $(($(date +%s) - t0)) s"
 
-for f in per-patch-checks per-series-checks checks-catch-bad-patches fixes-proven \
+for f in per-patch-checks per-series-checks checks-catch-bad-patches harness fixes-proven \
 	per-patch-boot posting-tips-boot mutations-caught; do
 	[ -f "$LOGS/$f.log" ] || continue
 	[ "$f" != per-patch-boot ] || [ -n "${FULL:-}" ] || continue

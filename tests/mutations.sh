@@ -19,7 +19,8 @@ trap restore EXIT
 pass=0 failed=0
 wanted=("$@")
 for w in "${wanted[@]}"; do
-	grep -qE "^mutate $w " "$0" || die "no mutation named '$w'; the names are on the 'mutate NAME' lines of $0"
+	grep -qE "^mutate $w " "$TOP/tests/mutations.def" ||
+		die "no mutation named '$w'; the names are on the 'mutate NAME' lines of tests/mutations.def"
 done
 mutate() {
 	local name=$1 f=$TREE/$2 only=
@@ -68,78 +69,10 @@ H=include/linux/page_frag_cache.h
 bash "$TOP/scripts/build.sh" x86_64 >"$LOGS/mutation-tip-build.log" 2>&1 ||
 	die "the tip does not build ($LOGS/mutation-tip-build.log)"
 
-# The mutations of the header come first: the kernel stays the tip's.
-# The fast path carves without charging the fragment's page reference.
-mutate fast-no-charge $H \
-'	nc->pagecnt_bias--;
-	nc->remaining = remaining - fragsz;' \
-'	nc->remaining = remaining - fragsz;'
-
-# The fast path's compare lets a fragment one byte larger than what is
-# left through.
-mutate fast-off-by-one $H \
-'	if (unlikely(fragsz - 1 >= remaining))' \
-'	if (unlikely(fragsz - 1 > remaining))'
-
-# Known bugs of the prior art of the prepare / commit API:
-# a _pg fast path that hands out a fragment without charging it,
-mutate pg-no-charge $H \
-'	nc->pagecnt_bias--;
-	nc->remaining = remaining - fragsz;
-	__page_frag_cache_set_abort(nc, remaining);
-
-	return __page_frag_cache_page(nc, remaining, offset);' \
-'	return __page_frag_cache_page(nc, remaining, offset);'
-
-# and an abort that takes back a fragment that is not the last one.
-mutate abort-not-last $H \
-'	if (unlikely(!encoded_va || !fragsz || va + fragsz != next || !last ||' \
-'	if (unlikely(!encoded_va || !fragsz ||'
-
-# A slow path that returns a page smaller than the request, whose
-# remaining - fragsz then wraps (caught by the fallback mode).
-mutate prepare-wrap $C \
-'	if (unlikely(fragsz > remaining)) {' \
-'	if (unlikely(!remaining)) {'
-
-# The upstream rewrite of 6.13 refused fragments larger than PAGE_SIZE.
-mutate large-refused $C \
-'	if (unlikely(!fragsz))
-		return 0;' \
-'	if (unlikely(!fragsz || fragsz > PAGE_SIZE))
-		return 0;'
-
-# Recycling the page while fragments are still in flight.
-mutate recycle-in-flight $C \
-'	if (!page_ref_sub_and_test(page, nc->pagecnt_bias))
-		return false;' \
-'	page_ref_sub_and_test(page, nc->pagecnt_bias);'
-
-# Bug 1 of the fixes: a page too small for the request is kept, so the
-# cache recycles it for every later large request.
-mutate keep-small-page $C \
-'		page_frag_cache_drain(nc);
-		return 0;' \
-'		return 0;'
-
-# Bug 2 of the fixes: a pfmemalloc page too small for the request sends
-# the cache back to refill, again and again.
-mutate pfmemalloc-refill-loop $C \
-'	if (!page_frag_cache_reuse(nc) && !page_frag_cache_refill(nc, gfp_mask))' \
-'again:
-	if (!page_frag_cache_reuse(nc) && !page_frag_cache_refill(nc, gfp_mask))' \
-'		page_frag_cache_drain(nc);
-		return 0;' \
-'		if (page_frag_cache_is_pfmemalloc(nc))
-			goto again;
-		page_frag_cache_drain(nc);
-		return 0;'
-
-# Bug 3 of the fixes: a zero-sized request is carved.
-mutate zero-size $C \
-'	if (unlikely(!fragsz))
-		return 0;' \
-''
+# The mutations (tests/mutations.def; the header's come first, and the
+# kernel stays the tip's for them).
+# shellcheck source=tests/mutations.def
+. "$TOP/tests/mutations.def"
 
 restore
 # Rebuild the unmutated tip so that later stages start from it.
