@@ -27,7 +27,9 @@ stage build-bench-tip bash "$S/build.sh" bench-tip "${frags[@]}"
 # whose code the series changes (the allocator and every defconfig
 # object that calls page_frag_alloc*() and so inlines the fast path).
 # The first run builds two defconfig kernels (about 25 minutes each on
-# 2 cores); later runs rebuild what changed.
+# 2 cores); later runs rebuild what changed.  BENCH_DEFCONFIG_VMLINUX=0
+# leaves the two vmlinux out (the objects' table stays).
+VMLINUX=${BENCH_DEFCONFIG_VMLINUX:-1}
 defconfig_objects() {
 	local side=$1 src=$2 O=$BUILD/bench-defconfig-$1 objs=() f
 	mkdir -p "$O"
@@ -46,6 +48,7 @@ defconfig_objects() {
 	for f in "${objs[@]}"; do
 		[ -f "$O/$f" ] && echo "$f"
 	done >"$O/objects.list"
+	[ "$VMLINUX" = 1 ] || return 0
 	make -C "$src" O="$O" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" vmlinux >"$O/vmlinux.log" 2>&1 ||
 		{ tail -n 20 "$O/vmlinux.log"; die "defconfig vmlinux ($side) does not build"; }
 }
@@ -128,14 +131,18 @@ out=$LOGS/bench.table
 	"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-base/vmlinux" "$BUILD/bench-tip/vmlinux" | tail -n 1
 	"$TREE/scripts/bloat-o-meter" -d "$BUILD/bench-base/vmlinux" "$BUILD/bench-tip/vmlinux" | tail -n 1
 	echo
-	echo "x86_64 defconfig vmlinux (size): base vs tip"
-	size "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | sed 's/^/  /'
-	echo
-	"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | tail -n 1
-	"$TREE/scripts/bloat-o-meter" -d "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | tail -n 1
-	echo "  largest changes (bloat-o-meter -t):"
-	"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" |
-		sed -n '/^function/,/^Total/p' | sed '1d;$d' | head -n 12 | sed 's/^/  /'
+	if [ "$VMLINUX" = 1 ]; then
+		echo "x86_64 defconfig vmlinux (size): base vs tip"
+		size "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | sed 's/^/  /'
+		echo
+		"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | tail -n 1
+		"$TREE/scripts/bloat-o-meter" -d "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | tail -n 1
+		echo "  largest changes (bloat-o-meter -t):"
+		"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" |
+			sed -n '/^function/,/^Total/p' | sed '1d;$d' | head -n 12 | sed 's/^/  /'
+	else
+		echo "x86_64 defconfig vmlinux: not built (BENCH_DEFCONFIG_VMLINUX=0)"
+	fi
 	echo
 	cat "$LOGS/bench-defconfig.txt"
 } >"$out"
