@@ -65,16 +65,7 @@ mutate() {
 	local name=$1 f=$2 dir=$work/mutant
 	shift 2
 	copy "$dir"
-	if ! python3 - "$dir/$f" "$@" <<'PY'
-import sys
-p, pairs = sys.argv[1], sys.argv[2:]
-s = open(p).read()
-for old, new in zip(pairs[::2], pairs[1::2]):
-    if old not in s:
-        sys.exit(1)
-    s = s.replace(old, new, 1)
-open(p, 'w').write(s)
-PY
+	if ! python3 "$TOP/tests/mutate.py" "$dir/$f" "$@"
 	then
 		echo "FAIL: mutation '$name' no longer applies to $f"
 		missed=$((missed + 1))

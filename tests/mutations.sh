@@ -29,16 +29,7 @@ mutate() {
 		return
 	fi
 	kgit checkout -q -f "$BRANCH"
-	if ! python3 - "$f" "$@" <<'PY'
-import sys
-p, pairs = sys.argv[1], sys.argv[2:]
-s = open(p).read()
-for old, new in zip(pairs[::2], pairs[1::2]):
-    if old not in s:
-        sys.exit(1)
-    s = s.replace(old, new, 1)
-open(p, 'w').write(s)
-PY
+	if ! python3 "$TOP/tests/mutate.py" "$f" "$@"
 	then
 		failed=$((failed + 1))
 		echo "FAIL: mutation '$name' no longer applies to $f"
