@@ -59,7 +59,14 @@ fi
 if [ -n "${MODULES_ONLY:-}" ] && [ -f "$O/arch/x86/boot/bzImage" ]; then
 	echo "MODULES_ONLY: kernel left as built"
 else
-	"${KMAKE[@]}" all
+	# A cached object whose dependency file names a header that this
+	# revision does not have (see CCACHE_DEPEND in lib.sh) is ccache's
+	# fault, not the tree's: build again without reading the cache.
+	"${KMAKE[@]}" all 2>&1 | tee "$O/.make.log" || {
+		grep -q '^fixdep: error opening file' "$O/.make.log" || exit 1
+		echo "build.sh: a cached dependency file names a missing file; rebuilding without reading ccache"
+		CCACHE_RECACHE=1 "${KMAKE[@]}" all
+	}
 fi
 ls -l "$O/arch/x86/boot/bzImage"
 

@@ -26,6 +26,14 @@ JOBS=${JOBS:-2}
 
 mkdir -p "$CACHE" "$LOGS" "$BUILD"
 
+# ccache's depend mode: a result is found only through the include files
+# the compiler listed, never by a preprocessor-output hash.  The walk
+# moves the tree back and forth over the patch that creates
+# page_frag_cache.h, and a preprocessor-mode hit once handed patch 5 an
+# object whose dependency file named that header, which fixdep then
+# could not open.
+export CCACHE_DEPEND=1
+
 die() {
 	echo "error: $*" >&2
 	exit 1

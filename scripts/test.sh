@@ -29,6 +29,15 @@ run checks-catch-bad-patches bash "$T/bad-patches.sh"
 # The userspace harness of the tip: random operations against a model,
 # a fuzz run, and every mutation caught (tools/testing/page_frag).
 run harness bash "$T/harness.sh"
+# The KUnit suites of the tip under tools/testing/kunit/kunit.py, and
+# the mutations they must catch: the three bugs of the fixes and two
+# more here, every one in make test-full.
+if [ -n "${FULL:-}" ]; then
+	run kunit bash "$T/kunit.sh"
+else
+	run kunit bash "$T/kunit.sh" keep-small-page pfmemalloc-refill-loop \
+		zero-size fast-off-by-one fast-no-charge
+fi
 # The selftest fails without each fix and passes with it; the tip of
 # every posting builds, boots and passes the selftest.  FULL=1 (make
 # test-full) builds and boots every patch instead of the tips.
@@ -43,7 +52,7 @@ run mutations-caught bash "$T/mutations.sh"
 bash "$S/apply.sh" >/dev/null 2>&1 || true
 echo "total: $(($(date +%s) - t0)) s"
 
-for f in per-patch-checks per-series-checks checks-catch-bad-patches harness fixes-proven \
+for f in per-patch-checks per-series-checks checks-catch-bad-patches harness kunit fixes-proven \
 	per-patch-boot posting-tips-boot mutations-caught; do
 	[ -f "$LOGS/$f.log" ] || continue
 	[ "$f" != per-patch-boot ] || [ -n "${FULL:-}" ] || continue

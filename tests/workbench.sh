@@ -74,6 +74,10 @@ expect 1 "verdict: a warning after the misuse mode fails" bash "$S/verdict.sh" "
 # 2. A missing tool is named, with what to do.
 expect 1 "need: a missing tool fails" bash -c ". '$S/lib.sh'; need no-such-tool-xyz"
 says 'missing tools: no-such-tool-xyz.*make deps'
+# A mutation name that tests/mutations.def does not have is refused
+# before anything is built.
+expect 1 "kunit: an unknown mutation is refused" bash "$TOP/tests/kunit.sh" no-such-mutation
+says "no mutation named 'no-such-mutation'"
 
 # 3. apply and export on a scratch tree.
 r=$tmp/tree
