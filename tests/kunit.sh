@@ -102,9 +102,10 @@ mutate() {
 	else
 		pass=$((pass + 1))
 		# What caught it: a failed case, else the kernel's complaint.
-		echo "ok: '$name' caught ($((SECONDS - t0)) s): $(
-			grep -m1 -E '\[FAILED\] frag_kunit|BUG:|Oops|panic|error:' "$log" |
-			sed 's/^\[[0-9:]*\] //' | cut -c1-100)"
+		echo "ok: '$name' caught ($((SECONDS - t0)) s): $({
+			grep -m1 -E '\[FAILED\] ' "$log" ||
+				grep -m1 -E 'BUG:|Oops|panic|error:' "$log"
+		} | sed 's/^\[[0-9:]*\] //; s/^ *=* *//; s/ *=*$//' | cut -c1-100)"
 	fi
 }
 C=mm/page_frag_cache.c
