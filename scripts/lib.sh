@@ -69,6 +69,16 @@ need() {
 }
 
 # Git in the kernel tree with the workbench identity.
+# known_mutations NAME...: each NAME is a mutation of tests/mutations.def,
+# or the caller dies saying where the names are.
+known_mutations() {
+	local w
+	for w in "$@"; do
+		grep -qE "^mutate $w " "$TOP/tests/mutations.def" ||
+			die "no mutation named '$w'; the names are on the 'mutate NAME' lines of tests/mutations.def"
+	done
+}
+
 kgit() {
 	GIT_AUTHOR_NAME="$WB_NAME" GIT_AUTHOR_EMAIL="$WB_EMAIL" \
 	GIT_COMMITTER_NAME="$WB_NAME" GIT_COMMITTER_EMAIL="$WB_EMAIL" \

@@ -22,10 +22,7 @@ case ${1:-} in
 --no-mutations) mutations= ;;
 *) wanted=("$@") ;;
 esac
-for w in "${wanted[@]}"; do
-	grep -qE "^mutate $w " "$TOP/tests/mutations.def" ||
-		die "no mutation named '$w'; the names are on the 'mutate NAME' lines of tests/mutations.def"
-done
+known_mutations "${wanted[@]}"
 
 git -C "$TREE" cat-file -e "$tip:mm/page_frag_cache_kunit.c" 2>/dev/null || {
 	echo "the tip has no KUnit suite: nothing to run"

@@ -18,10 +18,7 @@ trap restore EXIT
 # (of the tree) by NEW, build and boot; the selftest run must fail.
 pass=0 failed=0
 wanted=("$@")
-for w in "${wanted[@]}"; do
-	grep -qE "^mutate $w " "$TOP/tests/mutations.def" ||
-		die "no mutation named '$w'; the names are on the 'mutate NAME' lines of tests/mutations.def"
-done
+known_mutations "${wanted[@]}"
 mutate() {
 	local name=$1 f=$TREE/$2 only=
 	shift 2
