@@ -12,7 +12,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: test-quick test-full run test bench deps base apply build boot export walk check roundtrip
+.PHONY: test-quick test-full run test bench deps base apply build boot export walk check roundtrip debug
 
 run:
 	@bash $(S)/run.sh
@@ -43,6 +43,10 @@ walk:
 
 roundtrip:
 	@bash tests/roundtrip.sh
+
+# The tip under the debug config and fault injection (part of test-full).
+debug:
+	@bash tests/debug.sh
 
 bench:
 	@bash $(S)/bench.sh

@@ -38,6 +38,11 @@ else
 	run kunit bash "$T/kunit.sh" keep-small-page pfmemalloc-refill-loop \
 		zero-size fast-off-by-one fast-no-charge
 fi
+# The tip under KASAN, DEBUG_PAGEALLOC, kmemleak, lockdep and fault
+# injection (tests/debug.sh): a kernel of its own, so make test-full only.
+if [ -n "${FULL:-}" ]; then
+	run debug-kernel bash "$T/debug.sh"
+fi
 # The selftest fails without each fix and passes with it; the tip of
 # every posting builds, boots and passes the selftest.  FULL=1 (make
 # test-full) builds and boots every patch instead of the tips.
@@ -52,7 +57,7 @@ run mutations-caught bash "$T/mutations.sh"
 bash "$S/apply.sh" >/dev/null 2>&1 || true
 echo "total: $(($(date +%s) - t0)) s"
 
-for f in per-patch-checks per-series-checks checks-catch-bad-patches harness kunit fixes-proven \
+for f in per-patch-checks per-series-checks checks-catch-bad-patches harness kunit debug-kernel fixes-proven \
 	per-patch-boot posting-tips-boot mutations-caught; do
 	[ -f "$LOGS/$f.log" ] || continue
 	[ "$f" != per-patch-boot ] || [ -n "${FULL:-}" ] || continue

@@ -498,7 +498,7 @@ static int frag_test_mixed(void)
 	};
 	unsigned int seq, prev_len = 0;
 	struct page_frag_cache nc;
-	DEFINE_XARRAY(pages);
+	struct xarray pages;
 	struct frag_live *l;
 	void *prev = NULL;
 	int err = 0;
@@ -508,6 +508,7 @@ static int frag_test_mixed(void)
 		return -ENOMEM;
 	l->free = frag_free;
 	page_frag_cache_init(&nc);
+	xa_init(&pages);
 
 	for (seq = 0; seq < nr_test && !err; seq++) {
 		/* 12 and 7 are coprime: every pair comes up in 84 rounds. */

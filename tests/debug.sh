@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The tip of the series under the kernel's debug options (config/
+# debug.config: KASAN, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak,
+# PROVE_LOCKING, DEBUG_ATOMIC_SLEEP), booted in QEMU with the plan
+# tests/plan/debug: the KUnit suite and every selftest mode, then the
+# same with fail_page_alloc failing a share of the guest's order-3
+# allocations, then tests/debug/page_frag_faults.ko with every and then
+# a quarter of its page allocations failing, and a kmemleak scan.  Any
+# report of the kernel fails the run (scripts/verdict.sh).
+#
+# Works in a worktree of the tip ($CACHE/src-debug), so the kernel tree
+# is not touched.  usage: debug.sh
+. "$(dirname "$0")/../scripts/lib.sh"
+need qemu-system-x86_64 ccache gcc make
+tip=$(git -C "$TREE" rev-parse "$BRANCH")
+src=$CACHE/src-debug
+name=x86_64-debug
+O=$BUILD/$name
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_BASEDIR=$CACHE
+
+git -C "$TREE" cat-file -e "$tip:mm/page_frag_cache_kunit.c" 2>/dev/null ||
+	die "the tip ($tip) has no KUnit suite (mm/page_frag_cache_kunit.c)"
+if [ -e "$src/.git" ]; then
+	git -C "$src" checkout -q -f --detach "$tip"
+else
+	rm -rf "$src"
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q -f --detach "$src" "$tip"
+fi
+
+t0=$SECONDS
+PAGE_FRAG_TREE=$src bash "$TOP/scripts/build.sh" "$name" \
+	"$TOP/config/x86_64.config" "$TOP/config/debug.config" \
+	>"$LOGS/debug-build.log" 2>&1 ||
+	{ tail -n 30 "$LOGS/debug-build.log"; die "the debug kernel did not build ($LOGS/debug-build.log)"; }
+echo "build: $((SECONDS - t0)) s"
+
+# The guest's files: the scripts of tests/debug, the KUnit module of the
+# tree and the fault-injection module, built against this kernel.
+guest=$CACHE/guest-debug
+rm -rf "$guest" "$O-faults"
+mkdir -p "$guest"
+cp -r "$TOP/tests/debug" "$O-faults"
+make -C "$O" M="$O-faults" CC="ccache gcc" -j"$JOBS" W=1 modules \
+	>"$LOGS/debug-faults-module.log" 2>&1 ||
+	{ cat "$LOGS/debug-faults-module.log"; die "tests/debug/page_frag_faults.c did not build"; }
+grep -q 'warning:' "$LOGS/debug-faults-module.log" &&
+	{ grep 'warning:' "$LOGS/debug-faults-module.log"; die "tests/debug/page_frag_faults.c builds with warnings"; }
+cp "$TOP"/tests/debug/*.sh "$O-faults/page_frag_faults.ko" \
+	"$O/mm/page_frag_cache_kunit.ko" "$guest/"
+
+t1=$SECONDS
+rc=0
+PAGE_FRAG_TREE=$src GUEST_FILES=$guest BOOT_TIMEOUT=${BOOT_TIMEOUT:-3000} \
+	bash "$TOP/scripts/boot.sh" "$name" "$TOP/tests/plan/debug" -m 2048 || rc=$?
+echo "boot: $((SECONDS - t1)) s"
+# What the fault-injection runs did.
+grep -hE '^# (fail_page_alloc failed|no allocation failed|kmemleak:|[0-9]+ cases)|page_frag_faults: (ok|PASS|FAIL)|page_frag_faults: [0-9]+ requests' \
+	"$LOGS/boot-$name.serial" | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //' | head -n 60 || true
+exit $rc
