@@ -33,7 +33,8 @@
  *
  * pfmemalloc: with the free memory below the minimum watermark, a request
  * larger than PAGE_SIZE from a cache whose pages come from the pfmemalloc
- * reserves must return, with NULL, instead of refilling forever.
+ * reserves must return, with NULL, instead of refilling forever: neither
+ * hang nor take more than a few pages on its way.
  *
  * percpu: fragments from the per-CPU caches of the network stack, through
  * netdev_alloc_frag(), napi_alloc_frag() and __netdev_alloc_skb().
@@ -70,6 +71,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uio.h>
+#include <linux/vmstat.h>
 #include <linux/xarray.h>
 
 /* Fewer slots than distinct fill bytes, see above. */
@@ -649,6 +651,7 @@ struct frag_pfmemalloc {
 	atomic_t owner;		/* who frees the hog: 1 alloc, 2 watch */
 	bool released;		/* the watchdog had to give the memory back */
 	void *va;		/* what the large request returned */
+	unsigned long nr_alloc;	/* pages its CPU allocated meanwhile */
 };
 
 static void frag_hog_release(struct list_head *hog)
@@ -693,6 +696,33 @@ static unsigned long frag_hog(struct list_head *hog)
 #define FRAG_PFMEMALLOC_KEEP	16
 
 /*
+ * Pages allocated on this CPU so far.  The thread that asks is bound to
+ * its CPU, so the difference around a request is what the request took,
+ * give or take an interrupt's allocation.
+ */
+static unsigned long frag_cpu_pgalloc(void)
+{
+	unsigned long sum = 0;
+#ifdef CONFIG_VM_EVENT_COUNTERS
+	int zid;
+
+	for (zid = 0; zid < MAX_NR_ZONES; zid++)
+		sum += this_cpu_read(vm_event_states.event[PGALLOC_NORMAL -
+							  ZONE_NORMAL + zid]);
+#endif
+	return sum;
+}
+
+/*
+ * The request that returns NULL gives back the page the cache had, and
+ * may take one new order-0 page from the reserves to find it too small.
+ * A refill that goes round takes one a turn, and memory that comes back
+ * for a moment can end the round before the watchdog sees it: count the
+ * pages.
+ */
+#define FRAG_PFMEMALLOC_MAX_ALLOC	4
+
+/*
  * Allocating side: empties its own CPU's per-CPU list, keeps a few
  * pages for the cache, checks that the cache's page comes from the
  * reserves, then makes the large request.
@@ -719,9 +749,12 @@ static int frag_pfmemalloc_alloc(void *arg)
 		page_frag_free_va(va);
 	}
 	complete(&t->armed);
-	if (t->probe_pfmemalloc)
+	if (t->probe_pfmemalloc) {
+		t->nr_alloc = frag_cpu_pgalloc();
 		t->va = page_frag_alloc_va(&t->nc, PAGE_SIZE + PAGE_SIZE / 2,
 					   gfp);
+		t->nr_alloc = frag_cpu_pgalloc() - t->nr_alloc;
+	}
 	/*
 	 * Did the memory stay short?  If it came back, a looping refill
 	 * would have ended too, and NULL proves nothing.
@@ -781,8 +814,9 @@ static int frag_pfmemalloc_watch(void *arg)
 
 /*
  * One try: 0 when the request returned NULL while the memory was short,
- * -EDEADLK when it did not return in time, -EAGAIN when the memory did
- * not stay short enough to tell (the reason is in @why).
+ * -EDEADLK when it did not return in time, -ELOOP when it returned after
+ * a round of refills, -EAGAIN when the memory did not stay short enough
+ * to tell (the reason is in @why).
  */
 static int frag_pfmemalloc_try(struct frag_pfmemalloc *t, const char **why)
 {
@@ -799,6 +833,7 @@ static int frag_pfmemalloc_try(struct frag_pfmemalloc *t, const char **why)
 	t->after_pfmemalloc = false;
 	t->released = false;
 	t->va = NULL;
+	t->nr_alloc = 0;
 
 	/* Both threads exist before memory runs short. */
 	alloc = kthread_create(frag_pfmemalloc_alloc, t, "page_frag_pfmem");
@@ -826,6 +861,12 @@ static int frag_pfmemalloc_try(struct frag_pfmemalloc *t, const char **why)
 		       PAGE_SIZE + PAGE_SIZE / 2,
 		       jiffies_to_msecs(FRAG_PFMEMALLOC_WAIT));
 		return -EDEADLK;
+	}
+	if (t->probe_pfmemalloc && !t->va &&
+	    t->nr_alloc > FRAG_PFMEMALLOC_MAX_ALLOC) {
+		pr_err("a %lu-byte request from pfmemalloc pages took %lu pages before it returned NULL\n",
+		       PAGE_SIZE + PAGE_SIZE / 2, t->nr_alloc);
+		return -ELOOP;
 	}
 	if (!t->probe_pfmemalloc)
 		*why = "the cache's page did not come from the reserves";
@@ -858,6 +899,9 @@ static int frag_test_pfmemalloc(void)
 	if (num_online_cpus() < 2)
 		return frag_skip("needs two CPUs, found %u\n",
 				 num_online_cpus());
+	if (!IS_ENABLED(CONFIG_VM_EVENT_COUNTERS))
+		pr_info("no CONFIG_VM_EVENT_COUNTERS: only a request that does not return in %u ms is caught\n",
+			jiffies_to_msecs(FRAG_PFMEMALLOC_WAIT));
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -875,8 +919,9 @@ static int frag_test_pfmemalloc(void)
 			break;
 	}
 	if (!err)
-		pr_info("ok: NULL for a %lu-byte request from pfmemalloc pages (try %u, %lu pages taken)\n",
-			PAGE_SIZE + PAGE_SIZE / 2, try, t->nr_hog);
+		pr_info("ok: NULL for a %lu-byte request from pfmemalloc pages (try %u, %lu pages taken, %lu allocated by the request)\n",
+			PAGE_SIZE + PAGE_SIZE / 2, try, t->nr_hog,
+			t->nr_alloc);
 	else if (err == -EAGAIN)
 		err = frag_skip("%s, %u tries\n", why, FRAG_PFMEMALLOC_TRIES);
 	kfree(t);
