@@ -43,6 +43,19 @@ if [ -d "$O-mods" ]; then
 		cp "$ko" "$root/tests/$ko"
 	done)
 fi
+# The allocator's KUnit suite, where the tree has it and the config
+# builds it as a module, with the script that loads and judges it.  (A
+# build directory that went back to an earlier patch may still hold the
+# module of a later one: the tree and the config decide.)
+kunit_ko=$O/mm/page_frag_cache_kunit.ko
+if [ -f "$TREE/mm/page_frag_cache_kunit.c" ] &&
+   grep -q '^CONFIG_PAGE_FRAG_CACHE_KUNIT_TEST=m' "$O/.config" &&
+   [ -f "$kunit_ko" ]; then
+	cp "$kunit_ko" "$root/tests/"
+else
+	kunit_ko=
+fi
+cp "$TOP"/tests/guest/*.sh "$root/tests/"
 # GUEST_FILES: a directory whose contents are copied to /tests as well.
 if [ -n "${GUEST_FILES:-}" ]; then
 	cp -r "$GUEST_FILES"/. "$root/tests/"
@@ -89,6 +102,13 @@ INIT
 			echo "plan: $tname not run, $mode is not in this tree's run_vmtests.sh" >&2
 			continue
 		fi
+		case $cmd in
+		./kunit.sh*)
+			if [ -z "$kunit_ko" ]; then
+				echo "plan: $tname not run, this kernel has no KUnit suite module" >&2
+				continue
+			fi ;;
+		esac
 		printf 'run %s %s\n' "$tname" "$cmd"
 	done
 	cat <<'INIT'

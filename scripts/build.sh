@@ -37,8 +37,17 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$O/.fragsum" 2>/dev/null)" != "$sum" ]; th
 	"${KMAKE[@]}" olddefconfig
 	# Every option the fragments ask for must have survived.
 	# (a later fragment overrides an earlier one, as merge_config does)
+	# A symbol that this tree's Kconfig does not define yet (one the
+	# series adds, at an earlier patch) is left out, and said.
 	bad=0
+	known=$(grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' "$TREE" |
+		awk '{ print $NF }' | sort -u)
 	while read -r line; do
+		sym=$(echo "$line" | sed -n 's/^\(# \)\{0,1\}CONFIG_\([A-Za-z0-9_]*\).*/\2/p')
+		if [ -n "$sym" ] && ! grep -qxF "$sym" <<<"$known"; then
+			echo "config: CONFIG_$sym is not defined by this tree, left out"
+			continue
+		fi
 		case "$line" in
 		CONFIG_*=*) grep -qxF "$line" "$O/.config" ;;
 		"# CONFIG_"*" is not set")
@@ -57,7 +66,8 @@ fi
 # e.g. against a changed header whose inline code the selftest module
 # compiles in (tests/mutations.sh).
 if [ -n "${MODULES_ONLY:-}" ] && [ -f "$O/arch/x86/boot/bzImage" ]; then
-	echo "MODULES_ONLY: kernel left as built"
+	echo "MODULES_ONLY: kernel left as built, its modules rebuilt"
+	"${KMAKE[@]}" modules
 else
 	# A cached object whose dependency file names a header that this
 	# revision does not have (see CCACHE_DEPEND in lib.sh) is ccache's

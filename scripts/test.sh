@@ -29,14 +29,12 @@ run checks-catch-bad-patches bash "$T/bad-patches.sh"
 # The userspace harness of the tip: random operations against a model,
 # a fuzz run, and every mutation caught (tools/testing/page_frag).
 run harness bash "$T/harness.sh"
-# The KUnit suites of the tip under tools/testing/kunit/kunit.py, and
-# the mutations they must catch: the three bugs of the fixes and two
-# more here, every one in make test-full.
+# The KUnit suite runs in make test as a module of the test kernel, in
+# every boot of the tip (posting tips, mutations).  make test-full runs
+# it under the tree's own tools/testing/kunit/kunit.py too, with its
+# misuse suite, and every mutation there: a kernel of its own.
 if [ -n "${FULL:-}" ]; then
 	run kunit bash "$T/kunit.sh"
-else
-	run kunit bash "$T/kunit.sh" keep-small-page pfmemalloc-refill-loop \
-		zero-size fast-off-by-one fast-no-charge
 fi
 # The tip under KASAN, DEBUG_PAGEALLOC, kmemleak, lockdep and fault
 # injection (tests/debug.sh): a kernel of its own, so make test-full only.

@@ -37,8 +37,9 @@ PAGE_FRAG_TREE=$src bash "$TOP/scripts/build.sh" "$name" \
 	{ tail -n 30 "$LOGS/debug-build.log"; die "the debug kernel did not build ($LOGS/debug-build.log)"; }
 echo "build: $((SECONDS - t0)) s"
 
-# The guest's files: the scripts of tests/debug, the KUnit module of the
-# tree and the fault-injection module, built against this kernel.
+# The guest's files (besides what boot.sh puts there: the selftest, the
+# KUnit module and tests/guest): the scripts of tests/debug and the
+# fault-injection module, built against this kernel.
 guest=$CACHE/guest-debug
 rm -rf "$guest" "$O-faults"
 mkdir -p "$guest"
@@ -48,8 +49,7 @@ make -C "$O" M="$O-faults" CC="ccache gcc" -j"$JOBS" W=1 modules \
 	{ cat "$LOGS/debug-faults-module.log"; die "tests/debug/page_frag_faults.c did not build"; }
 grep -q 'warning:' "$LOGS/debug-faults-module.log" &&
 	{ grep 'warning:' "$LOGS/debug-faults-module.log"; die "tests/debug/page_frag_faults.c builds with warnings"; }
-cp "$TOP"/tests/debug/*.sh "$O-faults/page_frag_faults.ko" \
-	"$O/mm/page_frag_cache_kunit.ko" "$guest/"
+cp "$TOP"/tests/debug/*.sh "$O-faults/page_frag_faults.ko" "$guest/"
 
 t1=$SECONDS
 rc=0

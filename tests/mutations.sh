@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The selftest must fail when the allocator is broken.  Each mutation
+# The selftest, and the KUnit suite where the tip has it, must fail when
+# the allocator is broken.  Each mutation
 # breaks the series' tip in one way seen in this allocator's history or
 # in one of the bugs the series fixes, and the run must fail.  A mutation
 # of mm/page_frag_cache.c rebuilds the kernel (only that object changes);
@@ -15,7 +16,8 @@ restore() { kgit checkout -q -f "$BRANCH"; }
 trap restore EXIT
 
 # mutate NAME FILE OLD NEW [OLD NEW]...: replace the first OLD in FILE
-# (of the tree) by NEW, build and boot; the selftest run must fail.
+# (of the tree) by NEW, build and boot; the run must fail, and the KUnit
+# suite's row must not pass.
 pass=0 failed=0
 wanted=("$@")
 known_mutations "${wanted[@]}"
@@ -41,12 +43,18 @@ mutate() {
 	if bash "$TOP/scripts/boot.sh" x86_64 "$TOP/tests/plan/selftest" >"$LOGS/mutation-$name.log" 2>&1; then
 		failed=$((failed + 1))
 		echo "FAIL: the selftest passes with mutation '$name'"
+	elif grep -q '^kunit pass ' "$LOGS/boot-x86_64.results"; then
+		# The KUnit suite runs first in the plan, where the tip has it,
+		# and must catch every mutation on its own too.
+		failed=$((failed + 1))
+		echo "FAIL: the KUnit suite passes with mutation '$name' (the selftest caught it)"
 	else
 		pass=$((pass + 1))
-		# What caught it: a failed test, else the kernel's complaint.
-		echo "ok: '$name' caught: $(grep -m1 -E ' fail ' "$LOGS/mutation-$name.log" ||
-			grep -m1 -E 'BUG|WARNING:|Oops|panic' "$LOGS/mutation-$name.log" ||
-			grep -m1 'error:' "$LOGS/mutation-$name.log")"
+		# What caught it: the failed tests, else the kernel's complaint.
+		local caught
+		caught=$(awk '$2 == "fail" { printf "%s ", $1 }' "$LOGS/boot-x86_64.results")
+		echo "ok: '$name' caught: ${caught:-$(grep -m1 -E 'BUG|WARNING:|Oops|panic' "$LOGS/mutation-$name.log" ||
+			grep -m1 'error:' "$LOGS/mutation-$name.log")}"
 	fi
 }
 

@@ -38,7 +38,10 @@ echo N >$fip/ignore-gfp-highmem
 case $how in
 all|share)
 	pct=100
-	[ "$how" = all ] || pct=${1:?usage: faults.sh share PERCENT}
+	if [ "$how" = share ]; then
+		pct=${1:?usage: faults.sh share PERCENT}
+		shift
+	fi
 	echo Y >$fip/task-filter
 	echo 0 >$fip/min-order
 	;;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# In the debug kernel's guest (tests/debug.sh): load the allocator's KUnit
-# suite, which runs while it loads, and judge its KTAP in debugfs.
+# In the guest (scripts/boot.sh copies it to /tests, with the module):
+# load the allocator's KUnit suite, which runs while it loads, and judge
+# its KTAP in debugfs.
 #
 # usage: kunit.sh [--allow-skip]
 # Exit status 0 when every case passed (skipped cases too, with
