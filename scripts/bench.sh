@@ -12,11 +12,7 @@ need gcc qemu-system-x86_64
 # the same repository at the 'base' tag.
 src_base=$CACHE/src-base
 stage apply bash "$S/apply.sh"
-if [ ! -d "$src_base/.git" ] && [ ! -f "$src_base/.git" ]; then
-	git -C "$TREE" worktree prune
-	kgit worktree add -q --detach "$src_base" base
-fi
-git -C "$src_base" checkout -q -f --detach base
+worktree_at "$src_base" base
 
 frags=("$TOP/config/x86_64.config" "$TOP/config/bench.config")
 stage build-bench-base env PAGE_FRAG_TREE="$src_base" bash "$S/build.sh" bench-base "${frags[@]}"
@@ -56,11 +52,7 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # The tip's defconfig builds from a worktree of its own, so that the
 # kernel tree can move on while it builds.
 src_tip=$CACHE/src-bench-tip
-if [ ! -d "$src_tip/.git" ] && [ ! -f "$src_tip/.git" ]; then
-	git -C "$TREE" worktree prune
-	kgit worktree add -q --detach "$src_tip" "$BRANCH"
-fi
-git -C "$src_tip" checkout -q -f --detach "$(git -C "$TREE" rev-parse "$BRANCH")"
+worktree_at "$src_tip" "$BRANCH"
 stage defconfig-base defconfig_objects base "$src_base"
 stage defconfig-tip defconfig_objects tip "$src_tip"
 {

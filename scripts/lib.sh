@@ -97,12 +97,21 @@ series_patches() {
 # usage: check_src REV   (sets SRC to the worktree, checked out at REV)
 check_src() {
 	SRC=${PAGE_FRAG_CHECK_SRC:-$CACHE/check-src}
-	if [ ! -e "$SRC/.git" ]; then
+	worktree_at "$SRC" "$1"
+}
+
+# worktree_at DIR REV: DIR becomes a worktree of the kernel tree (made
+# if missing), checked out at REV, detached and clean.  For the stages
+# that build another revision, or the tip, without moving $TREE.
+worktree_at() {
+	local dir=$1 rev
+	rev=$(git -C "$TREE" rev-parse "$2")
+	if [ ! -e "$dir/.git" ]; then
 		git -C "$TREE" worktree prune
-		rm -rf "$SRC"
-		kgit worktree add -q --detach "$SRC" "$1"
+		rm -rf "$dir"
+		kgit worktree add -q --detach "$dir" "$rev"
 	fi
-	git -C "$SRC" -c advice.detachedHead=false checkout -q -f --detach "$1"
+	git -C "$dir" -c advice.detachedHead=false checkout -q -f --detach "$rev"
 }
 
 # Postings: the series file marks where each posting (one mail thread,

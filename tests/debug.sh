@@ -22,13 +22,7 @@ export CCACHE_BASEDIR=$CACHE
 
 git -C "$TREE" cat-file -e "$tip:mm/page_frag_cache_kunit.c" 2>/dev/null ||
 	die "the tip ($tip) has no KUnit suite (mm/page_frag_cache_kunit.c)"
-if [ -e "$src/.git" ]; then
-	git -C "$src" checkout -q -f --detach "$tip"
-else
-	rm -rf "$src"
-	git -C "$TREE" worktree prune
-	git -C "$TREE" worktree add -q -f --detach "$src" "$tip"
-fi
+worktree_at "$src" "$tip"
 
 t0=$SECONDS
 PAGE_FRAG_TREE=$src bash "$TOP/scripts/build.sh" "$name" \

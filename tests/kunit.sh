@@ -29,13 +29,7 @@ git -C "$TREE" cat-file -e "$tip:mm/page_frag_cache_kunit.c" 2>/dev/null || {
 	exit 0
 }
 
-if [ -e "$src/.git" ]; then
-	git -C "$src" checkout -q -f --detach "$tip"
-else
-	rm -rf "$src"
-	git -C "$TREE" worktree prune
-	git -C "$TREE" worktree add -q -f --detach "$src" "$tip"
-fi
+worktree_at "$src" "$tip"
 
 # kunit.py fills what mm/.kunitconfig leaves open with Kconfig's
 # defaults; these have nothing to do with the allocator, and leaving
