@@ -12,7 +12,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: test-quick test-full run test bench deps base apply build boot export walk check roundtrip debug
+.PHONY: test-quick test-full run test bench deps base apply build boot export walk check roundtrip debug test-arches deps-arches
 
 run:
 	@bash $(S)/run.sh
@@ -43,6 +43,13 @@ walk:
 
 roundtrip:
 	@bash tests/roundtrip.sh
+
+# The tip on i386, arm64 with 4 KiB and with 64 KiB pages (tests/arches.sh).
+test-arches:
+	@bash tests/arches.sh
+
+deps-arches:
+	@bash $(S)/deps.sh arches
 
 # The tip under the debug config and fault injection (part of test-full).
 debug:

@@ -14,7 +14,7 @@ src_base=$CACHE/src-base
 stage apply bash "$S/apply.sh"
 worktree_at "$src_base" base
 
-frags=("$TOP/config/x86_64.config" "$TOP/config/bench.config")
+read -ra frags <<<"$(arch_frags x86_64) $TOP/config/bench.config"
 stage build-bench-base env PAGE_FRAG_TREE="$src_base" bash "$S/build.sh" bench-base "${frags[@]}"
 stage build-bench-tip bash "$S/build.sh" bench-tip "${frags[@]}"
 

@@ -12,15 +12,33 @@
 # ("<name> pass|fail|skip <guest seconds>"); exits non-zero when a test
 # failed or the kernel complained.
 . "$(dirname "$0")/lib.sh"
-need qemu-system-x86_64 cpio
-BUSYBOX=${BUSYBOX:-/bin/busybox}
-[ -x "$BUSYBOX" ] || die "$BUSYBOX missing; install busybox-static ('make deps')"
+need cpio
 
 name=${1:?usage: boot.sh NAME PLAN [QEMU-ARGS...]}
 plan=${2:?usage: boot.sh NAME PLAN [QEMU-ARGS...]}
 shift 2
+arch=$(arch_of "$name")
+# The guest's machine, and its busybox: the host's for x86_64, Debian's
+# busybox-static of the guest's arch otherwise ('make deps-arches').
+case $arch in
+x86_64)
+	qemu=(qemu-system-x86_64 -M pc)
+	console=ttyS0
+	bb=/bin/busybox ;;
+i386)
+	qemu=(qemu-system-i386 -M pc)
+	console=ttyS0
+	bb=$CACHE/busybox-i386/bin/busybox ;;
+arm64)
+	qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on)
+	console=ttyAMA0
+	bb=$CACHE/busybox-arm64/bin/busybox ;;
+esac
+need "${qemu[0]}"
+BUSYBOX=${BUSYBOX:-$bb}
+[ -f "$BUSYBOX" ] || die "$BUSYBOX missing; run 'make deps' (x86_64) or 'make deps-arches'"
 O=$BUILD/$name
-kernel=$O/arch/x86/boot/bzImage
+kernel=$O/$(arch_image "$arch")
 [ -f "$kernel" ] || die "$kernel not built; run 'make build'"
 [ -f "$plan" ] || die "no plan file $plan"
 
@@ -28,7 +46,9 @@ root=$CACHE/initramfs-$name
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,tests,root}
 cp "$BUSYBOX" "$root/bin/busybox"
-for app in $("$BUSYBOX" --list); do
+# The applets, as the host's busybox lists them (the guest's may not run
+# here; both come from the same Debian release).
+for app in $(/bin/busybox --list); do
 	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
 done
 # What the tests may need: the page_frag selftest files from the tree
@@ -124,10 +144,10 @@ results=$LOGS/boot-$name.results
 timeout=${BOOT_TIMEOUT:-1200}
 t0=$(date +%s)
 rc=0
-timeout "$timeout" qemu-system-x86_64 -M pc -smp 2 -m 1024 \
+timeout "$timeout" "${qemu[@]}" -smp 2 -m 1024 \
 	-nographic -no-reboot -nic none -monitor none \
 	-kernel "$kernel" -initrd "$CACHE/initramfs-$name.cpio" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 ${KERNEL_ARGS:-}" \
+	-append "console=$console panic=-1 oops=panic loglevel=6 ${KERNEL_ARGS:-}" \
 	"$@" </dev/null >"$serial" 2>&1 || rc=$?
 echo "qemu exited with $rc after $(($(date +%s) - t0)) s; serial log: $serial"
 

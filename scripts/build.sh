@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the x86_64 test kernel out of tree from tinyconfig plus the
-# fragments in config/, then the selftest module against it.
+# Build a test kernel out of tree from tinyconfig plus the fragments in
+# config/, then the selftest module against it.
 #
 # usage: build.sh [NAME [FRAGMENT...]]
-#   NAME       build directory under $CACHE/build (default: x86_64)
-#   FRAGMENT   config fragments (default: config/x86_64.config)
+#   NAME       build directory under $CACHE/build (default: x86_64); its
+#              prefix names the arch (x86_64, i386, arm64: see arch_of)
+#   FRAGMENT   config fragments (default: the test kernel NAME, see
+#              arch_frags in lib.sh)
 . "$(dirname "$0")/lib.sh"
 need gcc make ccache flex bison bc
 [ -f /usr/include/libelf.h ] || die "libelf-dev is missing; run 'make deps'"
@@ -14,11 +16,19 @@ need gcc make ccache flex bison bc
 name=${1:-x86_64}
 shift || true
 frags=()
+if [ $# -eq 0 ]; then
+	fl=$(arch_frags "$name") || exit 1
+	# shellcheck disable=SC2086 # a list of paths without spaces
+	set -- $fl
+fi
 for f in "$@"; do
 	[ -f "$f" ] || die "no config fragment $f"
 	frags+=("$(realpath "$f")")
 done
-[ ${#frags[@]} -gt 0 ] || frags=("$TOP/config/x86_64.config")
+arch=$(arch_of "$name")
+[ "$arch" != arm64 ] || need aarch64-linux-gnu-gcc
+mapfile -t mvars < <(arch_make_vars "$arch")
+image=$(arch_image "$arch")
 O=$BUILD/$name
 mkdir -p "$O"
 
@@ -26,7 +36,10 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=$CACHE
 export KBUILD_BUILD_TIMESTAMP="$WB_DATE" KBUILD_BUILD_USER=workbench KBUILD_BUILD_HOST=qemu
 ccache -M 20G >/dev/null
-KMAKE=(make -C "$TREE" O="$O" ARCH=x86_64 CC="ccache gcc" -j"$JOBS")
+cross=
+[ ${#mvars[@]} -lt 2 ] || cross=${mvars[1]#CROSS_COMPILE=}
+CC="ccache ${cross}gcc"
+KMAKE=(make -C "$TREE" O="$O" "${mvars[@]}" CC="$CC" -j"$JOBS")
 
 # Configure only when the fragments changed, so that incremental builds
 # stay incremental.
@@ -65,7 +78,7 @@ fi
 # MODULES_ONLY=1: keep the kernel as it is and rebuild only the modules,
 # e.g. against a changed header whose inline code the selftest module
 # compiles in (tests/mutations.sh).
-if [ -n "${MODULES_ONLY:-}" ] && [ -f "$O/arch/x86/boot/bzImage" ]; then
+if [ -n "${MODULES_ONLY:-}" ] && [ -f "$O/$image" ]; then
 	echo "MODULES_ONLY: kernel left as built, its modules rebuilt"
 	"${KMAKE[@]}" modules
 else
@@ -78,7 +91,7 @@ else
 		CCACHE_RECACHE=1 "${KMAKE[@]}" all
 	}
 fi
-ls -l "$O/arch/x86/boot/bzImage"
+ls -l "$O/$image"
 
 # The selftest module, when the tree has it, built out of tree in a copy
 # so that the kernel tree stays clean.
@@ -88,11 +101,12 @@ mkdir -p "$mods"
 src=$TREE/tools/testing/selftests/mm/page_frag
 if [ -d "$src" ]; then
 	cp -r "$src" "$mods/page_frag"
-	make -C "$O" M="$mods/page_frag" CC="ccache gcc" -j"$JOBS" modules
+	make -C "$O" M="$mods/page_frag" "${mvars[@]}" CC="$CC" -j"$JOBS" modules
 fi
-for b in "$TOP"/bench/*/; do
+# The bench modules, and the workbench's own (tests/modules).
+for b in "$TOP"/bench/*/ "$TOP"/tests/modules/*/; do
 	[ -f "$b/Makefile" ] || continue
 	cp -r "$b" "$mods/"
-	make -C "$O" M="$mods/$(basename "$b")" CC="ccache gcc" -j"$JOBS" modules
+	make -C "$O" M="$mods/$(basename "$b")" "${mvars[@]}" CC="$CC" -j"$JOBS" modules
 done
 find "$mods" -name '*.ko' -printf '%p %s bytes\n'

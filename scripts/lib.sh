@@ -34,6 +34,45 @@ mkdir -p "$CACHE" "$LOGS" "$BUILD"
 # could not open.
 export CCACHE_DEPEND=1
 
+# The test kernels, by build name: x86_64 (the one every stage boots),
+# i386, arm64-4k and arm64-64k (make test-arches).  A name may carry a
+# suffix (x86_64-debug): the arch is its prefix.
+# arch_frags NAME: the config fragments of that kernel, in merge order.
+arch_frags() {
+	local c=$TOP/config
+	case $1 in
+	x86_64*) echo "$c/common.config $c/x86_64.config" ;;
+	i386*) echo "$c/common.config $c/x86_64.config $c/i386.config" ;;
+	arm64-64k*) echo "$c/common.config $c/arm64.config $c/arm64-64k.config" ;;
+	arm64*) echo "$c/common.config $c/arm64.config" ;;
+	*) die "no test kernel named '$1' (x86_64, i386, arm64-4k, arm64-64k)" ;;
+	esac
+}
+
+# arch_of NAME: the kernel's ARCH for a build name (x86_64 for the names
+# of other stages, such as bench-base).
+arch_of() {
+	case $1 in
+	i386*) echo i386 ;;
+	arm64*) echo arm64 ;;
+	*) echo x86_64 ;;
+	esac
+}
+
+# arch_make_vars ARCH: make's ARCH= and, for arm64, CROSS_COMPILE=.
+arch_make_vars() {
+	echo "ARCH=$1"
+	[ "$1" != arm64 ] || echo "CROSS_COMPILE=aarch64-linux-gnu-"
+}
+
+# arch_image ARCH: the kernel image QEMU boots, relative to the build.
+arch_image() {
+	case $1 in
+	arm64) echo arch/arm64/boot/Image ;;
+	*) echo arch/x86/boot/bzImage ;;
+	esac
+}
+
 die() {
 	echo "error: $*" >&2
 	exit 1

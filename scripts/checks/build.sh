@@ -12,15 +12,35 @@
 # examples of Documentation/mm/page_frags.rst, the module too, built as
 # an external module against the same tree.
 #
-# usage: build.sh ARCH PARENT COMMIT     (ARCH: x86_64 or i386)
+# usage: build.sh ARCH PARENT COMMIT
+#   ARCH: x86_64 (with sparse), i386, arm64 (64 KiB pages) or clang
+#   (x86_64 built with clang-14 and LLVM=-14)
 . "$(dirname "$0")/../lib.sh"
 arch=$1 p=$2 c=$3
 SAMPLE="mm/page_frag_cache.o net/core/skbuff.o net/ipv4/tcp.o net/core/sock.o
 drivers/net/ethernet/intel/e1000/e1000_main.o"
+# What allmodconfig starts from, in the kernel's own KCONFIG_ALLCONFIG
+# form: arm64 is checked with 64 KiB pages, the shape of the cache where
+# a page is larger than PAGE_FRAG_CACHE_MAX_SIZE.
+allconfig=
 case $arch in
-x86_64) extra=(C=1) ;;
-i386) extra=() ;;
-*) die "unknown arch $arch" ;;
+x86_64)
+	extra=(C=1)
+	kargs=(ARCH=x86_64 CC="ccache gcc") ;;
+i386)
+	extra=()
+	kargs=(ARCH=i386 CC="ccache gcc") ;;
+arm64)
+	need aarch64-linux-gnu-gcc
+	extra=()
+	kargs=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc")
+	allconfig=CONFIG_ARM64_64K_PAGES=y ;;
+clang)
+	# x86_64 with clang and the LLVM tools, as netdev's CI builds too.
+	need clang-14 ld.lld-14
+	extra=()
+	kargs=(ARCH=x86_64 LLVM=-14 CC="ccache clang-14") ;;
+*) die "unknown arch $arch (x86_64, i386, arm64, clang)" ;;
 esac
 need sparse gcc make
 O=$BUILD/allmod-$arch
@@ -29,7 +49,7 @@ mkdir -p "$O" "$res"
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export KBUILD_BUILD_TIMESTAMP="$WB_DATE"
 check_src "$c"
-KMAKE=(make -s -C "$SRC" O="$O" ARCH="$arch" CC="ccache gcc" -j"$JOBS")
+KMAKE=(make -s -C "$SRC" O="$O" "${kargs[@]}" -j"$JOBS")
 
 objects() {
 	local o
@@ -58,7 +78,12 @@ fi
 stamp=$O/.wb-prepared-$(git -C "$TREE" rev-parse base)
 if [ ! -f "$stamp" ]; then
 	check_src "$c"
-	"${KMAKE[@]}" allmodconfig >"$O/prepare.log" 2>&1
+	if [ -n "$allconfig" ]; then
+		echo "$allconfig" >"$O/allconfig"
+		KCONFIG_ALLCONFIG=$O/allconfig "${KMAKE[@]}" allmodconfig >"$O/prepare.log" 2>&1
+	else
+		"${KMAKE[@]}" allmodconfig >"$O/prepare.log" 2>&1
+	fi
 	# allmodconfig turns on CONFIG_WERROR: the W=1 warnings are what we
 	# count, they must not stop the build.
 	"$SRC/scripts/config" --file "$O/.config" -d WERROR
