@@ -9,14 +9,24 @@
 # a quarter of its page allocations failing, and a kmemleak scan.  Any
 # report of the kernel fails the run (scripts/verdict.sh).
 #
+# Then, as a test of the tests, each mutation of tests/debug/mutations.def
+# must make the run fail.
+#
 # Works in a worktree of the tip ($CACHE/src-debug), so the kernel tree
-# is not touched.  usage: debug.sh
+# is not touched.  usage: debug.sh [--no-mutations]
 . "$(dirname "$0")/../scripts/lib.sh"
+mutations=1
+case ${1:-} in
+"") ;;
+--no-mutations) mutations= ;;
+*) die "usage: debug.sh [--no-mutations]" ;;
+esac
 need qemu-system-x86_64 ccache gcc make
 tip=$(git -C "$TREE" rev-parse "$BRANCH")
 src=$CACHE/src-debug
 name=x86_64-debug
 O=$BUILD/$name
+read -ra frags <<<"$(arch_frags x86_64) $TOP/config/debug.config"
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_BASEDIR=$CACHE
 
@@ -26,7 +36,7 @@ worktree_at "$src" "$tip"
 
 t0=$SECONDS
 PAGE_FRAG_TREE=$src bash "$TOP/scripts/build.sh" "$name" \
-	"$TOP/config/x86_64.config" "$TOP/config/debug.config" \
+	"${frags[@]}" \
 	>"$LOGS/debug-build.log" 2>&1 ||
 	{ tail -n 30 "$LOGS/debug-build.log"; die "the debug kernel did not build ($LOGS/debug-build.log)"; }
 echo "build: $((SECONDS - t0)) s"
@@ -45,12 +55,56 @@ grep -q 'warning:' "$LOGS/debug-faults-module.log" &&
 	{ grep 'warning:' "$LOGS/debug-faults-module.log"; die "tests/debug/page_frag_faults.c builds with warnings"; }
 cp "$TOP"/tests/debug/*.sh "$O-faults/page_frag_faults.ko" "$guest/"
 
+boot() {
+	PAGE_FRAG_TREE=$src GUEST_FILES=$guest BOOT_TIMEOUT=${BOOT_TIMEOUT:-3000} \
+		bash "$TOP/scripts/boot.sh" "$name" "$TOP/tests/plan/debug" -m 2048
+}
+
 t1=$SECONDS
 rc=0
-PAGE_FRAG_TREE=$src GUEST_FILES=$guest BOOT_TIMEOUT=${BOOT_TIMEOUT:-3000} \
-	bash "$TOP/scripts/boot.sh" "$name" "$TOP/tests/plan/debug" -m 2048 || rc=$?
+boot || rc=$?
 echo "boot: $((SECONDS - t1)) s"
 # What the fault-injection runs did.
 grep -hE '^# (fail_page_alloc failed|no allocation failed|kmemleak:|[0-9]+ cases)|page_frag_faults: (ok|PASS|FAIL)|page_frag_faults: [0-9]+ requests' \
 	"$LOGS/boot-$name.serial" | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //' | head -n 60 || true
-exit $rc
+[ $rc -eq 0 ] || exit $rc
+[ -n "$mutations" ] || exit 0
+
+# mutate NAME FILE OLD NEW...: build the debug kernel with the mutation
+# and boot it; the run must fail.
+C=mm/page_frag_cache.c
+caught=0 missed=0
+mutate() {
+	local mname=$1 f=$src/$2
+	shift 2
+	git -C "$src" checkout -q -f --detach "$tip"
+	if ! python3 "$TOP/tests/mutate.py" "$f" "$@"; then
+		echo "FAIL: mutation '$mname' no longer applies to $f"
+		missed=$((missed + 1))
+		return
+	fi
+	if ! PAGE_FRAG_TREE=$src bash "$TOP/scripts/build.sh" "$name" \
+		"${frags[@]}" \
+		>"$LOGS/debug-mutation-$mname-build.log" 2>&1; then
+		echo "FAIL: mutation '$mname' does not build ($LOGS/debug-mutation-$mname-build.log)"
+		missed=$((missed + 1))
+		return
+	fi
+	if boot >"$LOGS/debug-mutation-$mname.log" 2>&1; then
+		echo "FAIL: the debug run passes with mutation '$mname'"
+		missed=$((missed + 1))
+	else
+		caught=$((caught + 1))
+		echo "ok: '$mname' caught: $(awk '$2 == "fail" { printf "%s ", $1 }' "$LOGS/boot-$name.results")"
+	fi
+}
+# shellcheck source=tests/debug/mutations.def
+. "$TOP/tests/debug/mutations.def"
+# Leave the debug kernel built from the tip.
+git -C "$src" checkout -q -f --detach "$tip"
+PAGE_FRAG_TREE=$src bash "$TOP/scripts/build.sh" "$name" \
+	"${frags[@]}" \
+	>"$LOGS/debug-restore-build.log" 2>&1 ||
+	{ echo "FAIL: the tip does not build again after the mutations"; missed=$((missed + 1)); }
+echo "mutations: $caught caught, $missed missed"
+[ $missed -eq 0 ]

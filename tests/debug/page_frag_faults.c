@@ -54,6 +54,7 @@ struct faults {
 	struct xarray pages;	/* pfn of a head page -> page, one ref held */
 	void *live[LIVE_MAX];
 	unsigned int live_len[LIVE_MAX];
+	u8 live_fill[LIVE_MAX];
 	unsigned int nr_live;
 	unsigned long served, refused;
 };
@@ -94,11 +95,12 @@ static int track_page(struct faults *f, void *va)
 
 /*
  * A fragment of @len bytes aligned to @align (0: none asked) must lie
- * within its (compound) page; filling it lets KASAN and DEBUG_PAGEALLOC
- * see any byte that is not the fragment's.
+ * within its (compound) page; filling it with @fill lets KASAN and
+ * DEBUG_PAGEALLOC see any byte that is not the fragment's, and a later
+ * check see any byte that another fragment shares.
  */
 static int check_frag(struct faults *f, void *va, unsigned int len,
-		      unsigned int align)
+		      unsigned int align, u8 fill)
 {
 	struct page *page = compound_head(virt_to_page(va));
 	unsigned long off = va - page_address(page);
@@ -113,19 +115,27 @@ static int check_frag(struct faults *f, void *va, unsigned int len,
 		       off, len, page_size(page));
 		return -EINVAL;
 	}
-	memset(va, 0xa5, len);
+	memset(va, fill, len);
 	return track_page(f, va);
 }
 
-static void free_live(struct faults *f, unsigned int i)
+/* Free live fragment @i: its bytes must be the ones it was filled with. */
+static int free_live(struct faults *f, unsigned int i)
 {
 	u8 *va = f->live[i];
+	int err = 0;
 
-	if (memchr_inv(va, 0xa5, f->live_len[i]))
-		pr_err("fragment %p was overwritten while it was out\n", va);
+	if (memchr_inv(va, f->live_fill[i], f->live_len[i])) {
+		pr_err("fragment %p of %u bytes was overwritten while it was out\n",
+		       va, f->live_len[i]);
+		err = -EIO;
+	}
 	page_frag_free_va(va);
-	f->live[i] = f->live[--f->nr_live];
+	f->nr_live--;
+	f->live[i] = f->live[f->nr_live];
 	f->live_len[i] = f->live_len[f->nr_live];
+	f->live_fill[i] = f->live_fill[f->nr_live];
+	return err;
 }
 
 /* Every page back to the test's one reference, then give those back. */
@@ -248,7 +258,7 @@ static int all_one(struct faults *f, enum entry e, unsigned int len,
 		pr_err("no fragment to start from\n");
 		return -ENOMEM;
 	}
-	err = check_frag(f, out, PAGE_SIZE, 0);
+	err = check_frag(f, out, PAGE_SIZE, 0, 0x5a);
 	if (err)
 		goto out;
 	used = page_frag_cache_page_offset(nc);
@@ -297,8 +307,15 @@ static int all_one(struct faults *f, enum entry e, unsigned int len,
 			err = va ? PTR_ERR(va) : -ENOMEM;
 			goto out;
 		}
-		err = check_frag(f, va, len, e == VA_ALIGN || e == VA_PREPARE_ALIGN ? 64 : 0);
+		err = check_frag(f, va, len,
+				 e == VA_ALIGN || e == VA_PREPARE_ALIGN ? 64 : 0,
+				 0xa5);
 		page_frag_free_va(va);
+		if (!err && memchr_inv(out, 0x5a, PAGE_SIZE)) {
+			pr_err("%s(%u): the fragment that was out was overwritten\n",
+			       entry_name[e], len);
+			err = -EIO;
+		}
 	}
 out:
 	page_frag_free_va(out);
@@ -338,8 +355,12 @@ static int test_share(struct faults *f)
 
 	current->make_it_fail = 1;
 	for (i = 0; i < nr && !err; i++) {
-		if (f->nr_live == LIVE_MAX || (f->nr_live && get_random_u32_below(3) == 0))
-			free_live(f, get_random_u32_below(f->nr_live));
+		if (f->nr_live == LIVE_MAX ||
+		    (f->nr_live && get_random_u32_below(3) == 0)) {
+			err = free_live(f, get_random_u32_below(f->nr_live));
+			if (err)
+				break;
+		}
 		e = get_random_u32_below(NR_ENTRIES);
 		/* Mostly small, some larger than a page. */
 		len = get_random_u32_below(8) ?
@@ -361,14 +382,17 @@ static int test_share(struct faults *f)
 			continue;
 		}
 		f->served++;
+		/* Neighbours get different bytes: 1 to 255 in turn. */
+		f->live_fill[f->nr_live] = 1 + i % 255;
 		err = check_frag(f, va, len,
-				 e == VA_ALIGN || e == VA_PREPARE_ALIGN ? align : 0);
+				 e == VA_ALIGN || e == VA_PREPARE_ALIGN ? align : 0,
+				 f->live_fill[f->nr_live]);
 		f->live[f->nr_live] = va;
 		f->live_len[f->nr_live++] = len;
 	}
 	current->make_it_fail = 0;
 	while (f->nr_live)
-		free_live(f, f->nr_live - 1);
+		err = free_live(f, f->nr_live - 1) ?: err;
 	page_frag_cache_drain(&f->nc);
 	if (err)
 		return err;
