@@ -7,9 +7,11 @@
 # usage: check.sh [CHECK...]    (default: all of them)
 . "$(dirname "$0")/lib.sh"
 
-# QUICK=1 leaves out the allmodconfig W=1/sparse builds.
-all=(build-x86_64 build-i386 checkpatch kdoc inline signoff selftest-listed)
-[ -z "${QUICK:-}" ] || all=("${all[@]:2}")
+# QUICK=1 leaves out the allmodconfig W=1/sparse build; MORE=1 (make
+# test-full) adds the builds for i386, arm64 with 64 KiB pages and clang.
+all=(build-x86_64 checkpatch kdoc inline signoff selftest-listed)
+[ -z "${QUICK:-}" ] || all=("${all[@]:1}")
+[ -z "${MORE:-}" ] || [ -n "${QUICK:-}" ] || all+=(build-i386 build-arm64 build-clang)
 checks=("$@")
 [ ${#checks[@]} -gt 0 ] || checks=("${all[@]}")
 C=$TOP/scripts/checks
@@ -19,6 +21,8 @@ run_check() {
 	case $name in
 	build-x86_64) bash "$C/build.sh" x86_64 "$p" "$c" ;;
 	build-i386) bash "$C/build.sh" i386 "$p" "$c" ;;
+	build-arm64) bash "$C/build.sh" arm64 "$p" "$c" ;;
+	build-clang) bash "$C/build.sh" clang "$p" "$c" ;;
 	*) bash "$C/$name.sh" "$p" "$c" ;;
 	esac
 }

@@ -14,9 +14,19 @@ echo "cache: $CACHE"
 t0=$(date +%s)
 stage deps bash "$S/deps.sh" || exit 1
 stage base bash "$S/base.sh" || exit 1
+# make test-full builds for arm64 and with clang, and boots other arches.
+if [ -n "${FULL:-}" ]; then
+	stage deps-arches bash "$S/deps.sh" arches || exit 1
+fi
 run roundtrip bash "$T/roundtrip.sh"
 run workbench-selftest bash "$T/workbench.sh"
-run per-patch-checks bash "$S/check.sh"
+# make test-full builds each patch for arm64 (64 KiB pages) and with
+# clang too.
+if [ -n "${FULL:-}" ]; then
+	run per-patch-checks env MORE=1 bash "$S/check.sh"
+else
+	run per-patch-checks bash "$S/check.sh"
+fi
 # The _va rename patch is the semantic patch's output on its parent.
 run rename-is-mechanical bash "$T/rename-va.sh"
 # QUICK=1 leaves out htmldocs, coccicheck and b4 (see README).
@@ -25,12 +35,16 @@ if [ -z "${QUICK:-}" ]; then
 else
 	run per-series-checks bash "$S/series-checks.sh" cover
 fi
-run checks-catch-bad-patches bash "$T/bad-patches.sh"
+# The checks must catch purpose-made bad patches: a test of the tests,
+# in make test-full.
+if [ -n "${FULL:-}" ]; then
+	run checks-catch-bad-patches bash "$T/bad-patches.sh"
+fi
 # The userspace harness of the tip: random operations against a model,
 # a fuzz run, and every mutation caught (tools/testing/page_frag).
 run harness bash "$T/harness.sh"
 # The KUnit suite runs in make test as a module of the test kernel, in
-# every boot of the tip (posting tips, mutations).  make test-full runs
+# every boot of the tip (the tip, mutations).  make test-full runs
 # it under the tree's own tools/testing/kunit/kunit.py too, with its
 # misuse suite, and every mutation there: a kernel of its own.
 if [ -n "${FULL:-}" ]; then
@@ -41,25 +55,37 @@ fi
 if [ -n "${FULL:-}" ]; then
 	run debug-kernel bash "$T/debug.sh"
 fi
-# The selftest fails without each fix and passes with it; the tip of
-# every posting builds, boots and passes the selftest.  FULL=1 (make
-# test-full) builds and boots every patch instead of the tips.
+# The tip on i386, arm64 4K and arm64 64K (make test-arches).
+if [ -n "${FULL:-}" ]; then
+	run other-arches bash "$T/arches.sh"
+fi
+# The selftest fails without each fix and passes with it (this builds
+# and boots the fixes posting's tip); the series' tip builds, boots and
+# passes the selftest.  FULL=1 (make test-full) builds and boots every
+# patch instead.
 run fixes-proven bash "$S/fixes.sh"
 if [ -n "${FULL:-}" ]; then
 	run per-patch-boot bash "$S/walk.sh"
 else
-	run posting-tips-boot bash "$S/walk.sh" --tips
+	run tip-boot bash "$S/walk.sh" --last
 fi
-run mutations-caught bash "$T/mutations.sh"
+# Every mutation must be caught by the selftest and by KUnit; make test
+# runs the three bugs of the fixes and two of the fast path.
+if [ -n "${FULL:-}" ]; then
+	run mutations-caught bash "$T/mutations.sh"
+else
+	run mutations-caught bash "$T/mutations.sh" keep-small-page \
+		pfmemalloc-refill-loop zero-size fast-off-by-one fast-no-charge
+fi
 # Leave the tree on the series, as make run does.
 bash "$S/apply.sh" >/dev/null 2>&1 || true
 echo "total: $(($(date +%s) - t0)) s"
 
-for f in per-patch-checks per-series-checks checks-catch-bad-patches harness kunit debug-kernel fixes-proven \
-	per-patch-boot posting-tips-boot mutations-caught; do
+for f in per-patch-checks per-series-checks checks-catch-bad-patches harness kunit debug-kernel other-arches fixes-proven \
+	per-patch-boot tip-boot mutations-caught; do
 	[ -f "$LOGS/$f.log" ] || continue
 	[ "$f" != per-patch-boot ] || [ -n "${FULL:-}" ] || continue
-	[ "$f" != posting-tips-boot ] || [ -z "${FULL:-}" ] || continue
+	[ "$f" != tip-boot ] || [ -z "${FULL:-}" ] || continue
 	echo
 	echo "== $f"
 	grep -vE '^(applied|exported) ' "$LOGS/$f.log" | tail -n 25

@@ -4,13 +4,17 @@
 # turn, build the test kernel incrementally and run the selftest plan in
 # QEMU.  Prints one row per patch; fails if any patch fails.
 #
-# usage: walk.sh [--tips] [PLAN]
-#   --tips   only the last patch of each posting (make test; the fixes
-#            posting's tip is booted by scripts/fixes.sh with the selftest)
+# usage: walk.sh [--tips | --last] [PLAN]
+#   --tips   only the last patch of each posting (the fixes posting's tip
+#            is booted by scripts/fixes.sh with the selftest)
+#   --last   only the last patch of the series (make test)
 . "$(dirname "$0")/lib.sh"
 
-tips=
-[ "${1:-}" = --tips ] && { tips=1; shift; }
+tips= last=
+case ${1:-} in
+--tips) tips=1; shift ;;
+--last) last=1; shift ;;
+esac
 plan=${1:-$TOP/tests/plan/selftest}
 [ -e "$TREE/.git" ] || die "no kernel tree; run 'make apply' first"
 if [ -n "$tips" ]; then
@@ -20,6 +24,8 @@ if [ -n "$tips" ]; then
 		git -C "$TREE" cat-file -e "$last:tools/testing/selftests/mm/test_page_frag.sh" 2>/dev/null &&
 			echo "$last"
 	done)
+elif [ -n "$last" ]; then
+	commits=("$(git -C "$TREE" rev-parse "$BRANCH")")
 else
 	mapfile -t commits < <(git -C "$TREE" rev-list --reverse base.."$BRANCH")
 fi
