@@ -68,10 +68,12 @@ fi
 # build directory that went back to an earlier patch may still hold the
 # module of a later one: the tree and the config decide.)
 kunit_ko=$O/mm/page_frag_cache_kunit.ko
-if [ -f "$TREE/mm/page_frag_cache_kunit.c" ] &&
-   grep -q '^CONFIG_PAGE_FRAG_CACHE_KUNIT_TEST=m' "$O/.config" &&
-   [ -f "$kunit_ko" ]; then
+if [ ! -f "$TREE/mm/page_frag_cache_kunit.c" ]; then
+	kunit_ko=
+elif grep -q '^CONFIG_PAGE_FRAG_CACHE_KUNIT_TEST=m' "$O/.config" && [ -f "$kunit_ko" ]; then
 	cp "$kunit_ko" "$root/tests/"
+elif grep -q '^kunit ' "$plan"; then
+	die "the tree has the KUnit suite but $O was built without its module"
 else
 	kunit_ko=
 fi

@@ -43,7 +43,14 @@ KMAKE=(make -C "$TREE" O="$O" "${mvars[@]}" CC="$CC" -j"$JOBS")
 
 # Configure only when the fragments changed, so that incremental builds
 # stay incremental.
-sum=$(cat "${frags[@]}" | sha1sum | cut -c1-40)
+# The symbols of the fragments that this tree defines count too: a
+# build directory configured at an earlier patch must be configured again
+# at the patch that adds one (the KUnit suite's).
+known=$(grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' "$TREE" |
+	awk '{ print $NF }' | sort -u)
+defined=$(cat "${frags[@]}" | sed -n 's/^\(# \)\{0,1\}CONFIG_\([A-Za-z0-9_]*\).*/\2/p' |
+	sort -u | comm -12 - <(echo "$known"))
+sum=$( { cat "${frags[@]}"; echo "$defined"; } | sha1sum | cut -c1-40)
 if [ ! -f "$O/.config" ] || [ "$(cat "$O/.fragsum" 2>/dev/null)" != "$sum" ]; then
 	"${KMAKE[@]}" tinyconfig
 	(cd "$O" && KCONFIG_CONFIG=.config "$TREE/scripts/kconfig/merge_config.sh" -m -O "$O" .config "${frags[@]}")
@@ -53,8 +60,6 @@ if [ ! -f "$O/.config" ] || [ "$(cat "$O/.fragsum" 2>/dev/null)" != "$sum" ]; th
 	# A symbol that this tree's Kconfig does not define yet (one the
 	# series adds, at an earlier patch) is left out, and said.
 	bad=0
-	known=$(grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' "$TREE" |
-		awk '{ print $NF }' | sort -u)
 	while read -r line; do
 		sym=$(echo "$line" | sed -n 's/^\(# \)\{0,1\}CONFIG_\([A-Za-z0-9_]*\).*/\2/p')
 		if [ -n "$sym" ] && ! grep -qxF "$sym" <<<"$known"; then

@@ -55,6 +55,13 @@ mutate() {
 			echo "FAIL: the KUnit suite passes with mutation '$name' (the selftest caught it: $caught)"
 			return
 		fi
+		# A boot in which the suite did not run proves nothing.
+		if ! grep -qE '^kunit +fail ' "$LOGS/mutation-$name-kunit.log" &&
+		   ! grep -qE 'BUG|Oops|panic' "$LOGS/mutation-$name-kunit.log"; then
+			failed=$((failed + 1))
+			echo "FAIL: the KUnit suite did not run with mutation '$name' ($LOGS/mutation-$name-kunit.log)"
+			return
+		fi
 		caught="$caught; KUnit: $(why_failed "$LOGS/mutation-$name-kunit.log")"
 	fi
 	pass=$((pass + 1))
