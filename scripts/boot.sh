@@ -63,17 +63,16 @@ if [ -d "$O-mods" ]; then
 		cp "$ko" "$root/tests/$ko"
 	done)
 fi
-# The allocator's KUnit suite, where the tree has it and the config
-# builds it as a module, with the script that loads and judges it.  (A
-# build directory that went back to an earlier patch may still hold the
-# module of a later one: the tree and the config decide.)
-kunit_ko=$O/mm/page_frag_cache_kunit.ko
+# The allocator's KUnit suite, where the tree has it (scripts/build.sh
+# builds it out of tree, with the selftest module), next to the script
+# that loads and judges it.
+kunit_ko=$O-mods/page_frag_kunit/page_frag_cache_kunit.ko
 if [ ! -f "$TREE/mm/page_frag_cache_kunit.c" ]; then
 	kunit_ko=
-elif grep -q '^CONFIG_PAGE_FRAG_CACHE_KUNIT_TEST=m' "$O/.config" && [ -f "$kunit_ko" ]; then
+elif [ -f "$kunit_ko" ]; then
 	cp "$kunit_ko" "$root/tests/"
 elif grep -q '^kunit ' "$plan"; then
-	die "the tree has the KUnit suite but $O was built without its module"
+	die "the tree has the KUnit suite but $O-mods has no module of it; run scripts/build.sh"
 else
 	kunit_ko=
 fi

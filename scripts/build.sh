@@ -45,7 +45,7 @@ KMAKE=(make -C "$TREE" O="$O" "${mvars[@]}" CC="$CC" -j"$JOBS")
 # stay incremental.
 # The symbols of the fragments that this tree defines count too: a
 # build directory configured at an earlier patch must be configured again
-# at the patch that adds one (the KUnit suite's).
+# at a patch that adds one.
 known=$(grep -rhoE --include='Kconfig*' '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' "$TREE" |
 	awk '{ print $NF }' | sort -u)
 defined=$(cat "${frags[@]}" | sed -n 's/^\(# \)\{0,1\}CONFIG_\([A-Za-z0-9_]*\).*/\2/p' |
@@ -107,6 +107,15 @@ src=$TREE/tools/testing/selftests/mm/page_frag
 if [ -d "$src" ]; then
 	cp -r "$src" "$mods/page_frag"
 	make -C "$O" M="$mods/page_frag" "${mvars[@]}" CC="$CC" -j"$JOBS" modules
+fi
+# The allocator's KUnit suite, the same way (see config/common.config).
+kunit=$TREE/mm/page_frag_cache_kunit.c
+if [ -f "$kunit" ]; then
+	mkdir "$mods/page_frag_kunit"
+	cp "$kunit" "$mods/page_frag_kunit/"
+	printf '%s\n' 'obj-m += page_frag_cache_kunit.o' \
+		'ccflags-y += -I$(srctree)/mm' >"$mods/page_frag_kunit/Makefile"
+	make -C "$O" M="$mods/page_frag_kunit" "${mvars[@]}" CC="$CC" -j"$JOBS" modules
 fi
 # The bench modules, and the workbench's own (tests/modules).
 for b in "$TOP"/bench/*/ "$TOP"/tests/modules/*/; do
