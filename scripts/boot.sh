@@ -9,8 +9,9 @@
 #   PLAN  file with one test a line: "<name> <command...>", run from
 #         /tests in the guest; '#' starts a comment
 # Writes $LOGS/boot-NAME.serial and $LOGS/boot-NAME.results
-# ("<name> pass|fail|skip <guest seconds>"); exits non-zero when a test
-# failed or the kernel complained.
+# ("<name> pass|fail|skip <guest seconds>"); exits 1 when a test failed
+# or the kernel complained, 3 when the guest ran another kernel than the
+# one last built (every verdict is then "stale").
 . "$(dirname "$0")/lib.sh"
 need cpio
 
@@ -153,4 +154,22 @@ timeout "$timeout" "${qemu[@]}" -smp 2 -m 1024 \
 echo "qemu exited with $rc after $(($(date +%s) - t0)) s; serial log: $serial"
 
 [ $rc -eq 124 ] && echo "error: the guest did not finish within $timeout s"
-bash "$TOP/scripts/verdict.sh" "$serial" "$results" && [ $rc -ne 124 ]
+# The kernel that ran must be the one last built here: its banner has the
+# build number that kbuild keeps in $O/.version.  A stale image would have
+# every test judge other code (see scripts/ccache-cc).
+stale=0
+want=$(cat "$O/.version" 2>/dev/null || true)
+if [ -n "$want" ] && grep -aq 'Linux version ' "$serial" &&
+	! grep -aqE "Linux version .* #$want( |\$)" "$serial"; then
+	got=$(grep -aoE 'Linux version .* #[0-9]+' "$serial" | head -n1 | sed 's/.*#//')
+	echo "error: the guest ran kernel build #$got, but the last build of $O is #$want: a stale image"
+	stale=1
+fi
+bash "$TOP/scripts/verdict.sh" "$serial" "$results" && [ $rc -ne 124 ] && [ $stale -eq 0 ] && exit 0
+# Exit 3 for a stale image: no verdict of that boot may count, not even
+# a failure (a mutation "caught" by another kernel's bug).
+if [ $stale -eq 1 ]; then
+	awk '{ print $1, "stale", $3 }' "$results" >"$results.tmp" && mv "$results.tmp" "$results"
+	exit 3
+fi
+exit 1

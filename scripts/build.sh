@@ -38,7 +38,8 @@ export KBUILD_BUILD_TIMESTAMP="$WB_DATE" KBUILD_BUILD_USER=workbench KBUILD_BUIL
 ccache -M 20G >/dev/null
 cross=
 [ ${#mvars[@]} -lt 2 ] || cross=${mvars[1]#CROSS_COMPILE=}
-CC="ccache ${cross}gcc"
+# ccache, but not for a source with .incbin (see scripts/ccache-cc).
+CC="$TOP/scripts/ccache-cc ${cross}gcc"
 KMAKE=(make -C "$TREE" O="$O" "${mvars[@]}" CC="$CC" -j"$JOBS")
 
 # Configure only when the fragments changed, so that incremental builds

@@ -90,8 +90,13 @@ mutate() {
 		missed=$((missed + 1))
 		return
 	fi
-	if boot >"$LOGS/debug-mutation-$mname.log" 2>&1; then
+	local rc=0
+	boot >"$LOGS/debug-mutation-$mname.log" 2>&1 || rc=$?
+	if [ $rc -eq 0 ]; then
 		echo "FAIL: the debug run passes with mutation '$mname'"
+		missed=$((missed + 1))
+	elif [ $rc -eq 3 ]; then
+		echo "FAIL: mutation '$mname' booted a stale kernel image ($LOGS/debug-mutation-$mname.log)"
 		missed=$((missed + 1))
 	else
 		caught=$((caught + 1))

@@ -46,7 +46,7 @@ done
 kunit() {
 	(cd "$src" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 		--kunitconfig=mm "${add[@]}" --build_dir="$out" --jobs="$JOBS" \
-		--make_options "CC=ccache gcc" --timeout=600) >"$1" 2>&1
+		--make_options "CC=$TOP/scripts/ccache-cc gcc" --timeout=600) >"$1" 2>&1
 	local rc=$?
 	# kunit.py keeps the kernel's whole log in the build directory.
 	cp "$out/test.log" "${1%.log}.kernel.log" 2>/dev/null || true

@@ -42,17 +42,30 @@ mutate() {
 	fi
 	# The selftest and the KUnit suite boot apart, so that a crash in
 	# one cannot hide whether the other catches the mutation.
-	local caught=
-	if bash "$TOP/scripts/boot.sh" x86_64 "$selftest_plan" >"$LOGS/mutation-$name.log" 2>&1; then
+	local caught= rc=0
+	bash "$TOP/scripts/boot.sh" x86_64 "$selftest_plan" >"$LOGS/mutation-$name.log" 2>&1 || rc=$?
+	if [ $rc -eq 0 ]; then
 		failed=$((failed + 1))
 		echo "FAIL: the selftest passes with mutation '$name'"
 		return
 	fi
+	if [ $rc -eq 3 ]; then
+		failed=$((failed + 1))
+		echo "FAIL: mutation '$name' booted a stale kernel image ($LOGS/mutation-$name.log)"
+		return
+	fi
 	caught=$(why_failed "$LOGS/mutation-$name.log")
 	if [ -n "$kunit_plan" ]; then
-		if bash "$TOP/scripts/boot.sh" x86_64 "$kunit_plan" >"$LOGS/mutation-$name-kunit.log" 2>&1; then
+		rc=0
+		bash "$TOP/scripts/boot.sh" x86_64 "$kunit_plan" >"$LOGS/mutation-$name-kunit.log" 2>&1 || rc=$?
+		if [ $rc -eq 0 ]; then
 			failed=$((failed + 1))
 			echo "FAIL: the KUnit suite passes with mutation '$name' (the selftest caught it: $caught)"
+			return
+		fi
+		if [ $rc -eq 3 ]; then
+			failed=$((failed + 1))
+			echo "FAIL: mutation '$name' booted a stale kernel image ($LOGS/mutation-$name-kunit.log)"
 			return
 		fi
 		# A boot in which the suite did not run proves nothing.

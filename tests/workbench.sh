@@ -170,5 +170,36 @@ if git -C "$TREE" cat-file -e "$BRANCH:tools/testing/selftests/mm/page_frag/Make
 	if grep -q 'page_frag/\*\.ko' "$tmp/out"; then ko "selftests/mm: install copies page_frag/*.ko without a kernel"; sed 's/^/    /' "$tmp/out" | grep page_frag; else ok "selftests/mm: install copies no module without a kernel"; fi
 fi
 
+# 6. ccache-cc: an object whose source has .incbin follows the file it
+# pulls in (plain ccache returns the old object: it keys on the source
+# and its headers only), and other objects still come from the cache.
+d=$tmp/incbin
+mkdir -p "$d"
+printf '.section .rodata\n.incbin "blob.bin"\n' >"$d/piggy.S"
+printf 'int f(void) { return 1; }\n' >"$d/plain.c"
+incbin_obj() { # CC: compile piggy.S with blob.bin = $2, print its data
+	echo "$2" >"$d/blob.bin"
+	(cd "$d" && CCACHE_DIR=$d/cache CCACHE_DEPEND=1 $1 -c -Wp,-MMD,piggy.d -o piggy.o piggy.S) &&
+		objcopy -O binary --only-section=.rodata "$d/piggy.o" /dev/stdout
+}
+incbin_obj "ccache gcc" one >/dev/null
+if [ "$(incbin_obj "ccache gcc" two)" = one ]; then
+	ok "ccache-cc: plain ccache does return a stale .incbin object (what the wrapper is for)"
+else
+	ko "ccache-cc: plain ccache followed the .incbin file: this test no longer shows the hazard"
+fi
+incbin_obj "$S/ccache-cc gcc" three >/dev/null
+if [ "$(incbin_obj "$S/ccache-cc gcc" four)" = four ]; then
+	ok "ccache-cc: a source with .incbin is compiled afresh"
+else
+	ko "ccache-cc: a source with .incbin got a stale object"
+fi
+(cd "$d" && for _ in 1 2; do CCACHE_DIR=$d/cache2 "$S/ccache-cc" gcc -c -o plain.o plain.c; done)
+if CCACHE_DIR=$d/cache2 ccache -s 2>/dev/null | grep -qE '^ *Hits: +[1-9]'; then
+	ok "ccache-cc: other sources still hit the cache"
+else
+	ko "ccache-cc: other sources no longer hit the cache"
+fi
+
 echo "$pass passed, $failed failed"
 [ $failed -eq 0 ]
