@@ -49,10 +49,12 @@ static unsigned int frag_align[] = { 0, 64 };
 static void report(const char *name, unsigned int n, u64 ns, u64 base_ns)
 {
 	u64 net = ns > base_ns ? ns - base_ns : 0;
+	u32 rem;
+	/* div_u64_rem(): a u64 '%' needs libgcc's __umoddi3 on 32-bit. */
+	u64 per_op = div_u64_rem(net, n, &rem);
 
 	pr_info("case %s loops %u total_ns %llu net_ns %llu per_op_ns %llu.%02llu\n",
-		name, n, ns, net, div_u64(net, n),
-		div_u64(net % n * 100, n));
+		name, n, ns, net, per_op, div_u64((u64)rem * 100, n));
 }
 
 static noinline u64 bench_empty(unsigned int n)
