@@ -71,6 +71,9 @@ fi
 if [ -n "${FULL:-}" ]; then
 	run fixes-proven bash "$S/fixes.sh"
 	run per-patch-boot bash "$S/walk.sh"
+	# TCP and UDP through lo and two e1000 NICs, every byte checked, with
+	# and without fail_page_alloc (about 150 s; tests/traffic.sh).
+	run traffic bash "$T/traffic.sh"
 else
 	run tip-boot bash "$S/walk.sh" --last
 fi
@@ -89,7 +92,7 @@ echo "total: $(($(date +%s) - t0)) s"
 # The tables of the stages that ran in this run (the logs of others may
 # be left from an earlier one).
 for f in per-patch-checks per-series-checks checks-catch-bad-patches harness kunit debug-kernel other-arches fixes-proven \
-	per-patch-boot tip-boot mutations-caught; do
+	per-patch-boot tip-boot traffic mutations-caught; do
 	[[ " ${ran[*]} " == *" $f "* ]] || continue
 	[ -f "$LOGS/$f.log" ] || continue
 	echo
