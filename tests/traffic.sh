@@ -29,7 +29,7 @@ name=${TRAFFIC_BUILD:-x86_64}
 guest=$CACHE/guest-traffic-$name
 rm -rf "$guest"
 mkdir -p "$guest"
-gcc -static -O2 -Wall -Wextra -Werror -o "$guest/traffic" "$TOP/tests/guest/traffic.c" ||
+gcc -static -O2 -Wall -Wextra -Werror -pthread -o "$guest/traffic" "$TOP/tests/guest/traffic.c" ||
 	die "tests/guest/traffic.c did not build"
 
 t0=$SECONDS

@@ -20,6 +20,13 @@
  *                    coalesces them into the previous fragment)
  *         udp-more   UDP datagrams, each from several sends with MSG_MORE
  *         udp-cork   the same under UDP_CORK
+ *         churn      --count threads, one after the other, each opening a
+ *                    TCP connection over loopback, moving --bytes each way
+ *                    (small writes one way, one write back), checking
+ *                    them, closing and exiting; the free memory before
+ *                    and after must match within --leak-max bytes, so a
+ *                    task or socket that dies without giving its page
+ *                    fragment back is caught
  *
  * Prints one line on success:
  *   # traffic NAME bytes=C2S/S2C csum=C2S/S2C time=Ts mib_s=M errors=E
@@ -44,6 +51,7 @@
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -69,7 +77,7 @@
 #define UDP_MAX		65000		/* receive buffer for a datagram */
 #define FIP		"/sys/kernel/debug/fail_page_alloc/"
 
-enum mode { TCP_BULK, TCP_SMALL, UDP_MORE, UDP_CORK_MODE };
+enum mode { TCP_BULK, TCP_SMALL, UDP_MORE, UDP_CORK_MODE, CHURN };
 
 static struct opts {
 	enum mode mode;
@@ -90,6 +98,7 @@ static struct opts {
 	int corrupt_off_set;
 	double stall;		/* seconds without progress */
 	double deadline;	/* seconds in all */
+	uint64_t leak_max;	/* churn: bytes of free memory it may lose */
 } o = {
 	.family = AF_INET,
 	.port = 5201,
@@ -181,7 +190,7 @@ static void usage(int rc)
 "  --seed N            PRNG seed (default 0x5eed2024)\n"
 "  --bytes N[K|M]      TCP: bytes each way (default 64M bulk, 4M small)\n"
 "  --oneway            TCP: client to server only\n"
-"  --count N           UDP: datagrams (default 4000)\n"
+"  --count N           UDP: datagrams (default 4000); churn: threads (1000)\n"
 "  --max-dgram N       UDP: largest payload in bytes (default 8000)\n"
 "  --burst N           UDP: datagrams sent before waiting for them (32)\n"
 "  --lossy             UDP: datagrams may be lost (counted), never corrupted\n"
@@ -192,6 +201,7 @@ static void usage(int rc)
 "                      checksum was taken (TCP: stream offset OFF, default\n"
 "                      the middle; UDP: datagram OFF, default the middle):\n"
 "                      the run must fail\n"
+"  --leak-max N[K|M]   churn: free memory it may lose (default 2 KiB a thread)\n"
 "  --stall S           fail when nothing moves for S seconds (default 30)\n"
 "  --deadline S        fail after S seconds in all (default 600)\n");
 	exit(rc);
@@ -1037,6 +1047,197 @@ static void run_udp(void)
 	report(st.bytes_got, 0, csum, t, extra, inj);
 }
 
+/* ---- churn: short-lived threads and sockets must give their pages back ---- */
+
+struct churn_arg {
+	int lfd;
+	struct sockaddr_storage sa;
+	socklen_t sl;
+	uint64_t seed;
+	char err[160];
+};
+
+static int churn_fail(struct churn_arg *a, const char *what)
+{
+	snprintf(a->err, sizeof(a->err), "%s: %s", what, strerror(errno));
+	return -1;
+}
+
+static int churn_write(int fd, uint64_t seed, size_t n, int small)
+{
+	unsigned char out[CHUNK];
+	struct gen g;
+	size_t sent = 0;
+	ssize_t r;
+
+	gen_init(&g, seed);
+	gen_fill(&g, out, n);
+	while (sent < n) {
+		size_t len = n - sent;
+
+		/* 1..SMALL_MAX bytes a write, Nagle on: the kernel coalesces */
+		if (small && len > 1 + (sent * 7919) % SMALL_MAX)
+			len = 1 + (sent * 7919) % SMALL_MAX;
+		r = write(fd, out + sent, len);
+		if (r <= 0)
+			return -1;
+		sent += r;
+	}
+	return 0;
+}
+
+/* 0 when the next @n bytes of @fd are the generator's from @seed. */
+static const char *churn_read(int fd, uint64_t seed, size_t n)
+{
+	unsigned char in[CHUNK], exp[CHUNK];
+	struct gen g;
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n) {
+		r = read(fd, in + got, n - got);
+		if (r < 0)
+			return strerror(errno);
+		if (!r)
+			return "early end of stream";
+		got += r;
+	}
+	gen_init(&g, seed);
+	gen_fill(&g, exp, n);
+	return memcmp(in, exp, n) ? "byte mismatch" : NULL;
+}
+
+static size_t churn_bytes(void)
+{
+	return o.bytes > CHUNK ? CHUNK : o.bytes;
+}
+
+static void churn_close(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	/* a reset: no TIME_WAIT socket outlives the round */
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(fd);
+}
+
+/*
+ * One thread's life, the client end: connect, send the bytes in small
+ * writes (its task_frag carves them), read the server's bytes back and
+ * check them, close and exit.  The main thread is the server end.
+ */
+static void *churn_thread(void *p)
+{
+	struct churn_arg *a = p;
+	const char *why;
+	int c, zero = 0;
+
+	c = socket(a->sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c < 0) {
+		churn_fail(a, "socket");
+		return a;
+	}
+	setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &zero, sizeof(zero));
+	if (connect(c, (struct sockaddr *)&a->sa, a->sl)) {
+		churn_fail(a, "connect");
+	} else if (churn_write(c, a->seed, churn_bytes(), 1)) {
+		churn_fail(a, "write");
+	} else if ((why = churn_read(c, ~a->seed, churn_bytes()))) {
+		snprintf(a->err, sizeof(a->err), "client read: %s", why);
+	} else {
+		a->err[0] = 0;
+	}
+	churn_close(c);
+	return a;
+}
+
+static long long mem_free(void)
+{
+	char line[128];
+	long long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		fail("/proc/meminfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %lld kB", &kb) == 1)
+			break;
+	fclose(f);
+	if (kb < 0)
+		fail("/proc/meminfo has no MemFree");
+	return kb * 1024;
+}
+
+/*
+ * Start @count threads one after the other, serve each (read its bytes,
+ * check them, send as many back in one write) and wait for it to exit.
+ */
+static void churn_round(struct churn_arg *a, uint32_t count, uint64_t seed)
+{
+	const char *why;
+	pthread_t t;
+	uint32_t i;
+	int e, s;
+
+	for (i = 0; i < count; i++) {
+		a->seed = seed + i;
+		strcpy(a->err, "did not finish");
+		e = pthread_create(&t, NULL, churn_thread, a);
+		if (e)
+			fail("pthread_create: %s", strerror(e));
+		s = accept4(a->lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (s < 0)
+			fail("accept: %s", strerror(errno));
+		why = churn_read(s, a->seed, churn_bytes());
+		if (why)
+			fail("thread %u: server read: %s", i, why);
+		if (churn_write(s, ~a->seed, churn_bytes(), 0))
+			fail("thread %u: server write: %s", i, strerror(errno));
+		pthread_join(t, NULL);
+		churn_close(s);
+		if (a->err[0])
+			fail("thread %u: %s", i, a->err);
+	}
+}
+
+static void run_churn(void)
+{
+	struct churn_arg a = { 0 };
+	long long before, after, lost;
+	uint32_t warm = o.count < 64 ? o.count : 64;
+	double t0;
+	char extra[160];
+
+	a.sl = mkaddr(&a.sa, o.peer, o.port);
+	a.lfd = mksock(SOCK_STREAM);
+	if (fcntl(a.lfd, F_SETFL, 0))
+		fail("fcntl: %s", strerror(errno));
+	if (bind(a.lfd, (struct sockaddr *)&a.sa, a.sl))
+		fail("bind %s port %d: %s", o.peer, o.port, strerror(errno));
+	if (listen(a.lfd, 4))
+		fail("listen: %s", strerror(errno));
+	/* Slab caches, per-CPU page lists and the like settle first. */
+	churn_round(&a, warm, o.seed);
+	sleep(1);
+	before = mem_free();
+	t0 = now();
+	churn_round(&a, o.count, o.seed + warm);
+	t0 = now() - t0;
+	sleep(1);
+	after = mem_free();
+	close(a.lfd);
+	lost = before - after;
+	if (!o.leak_max)
+		o.leak_max = (uint64_t)o.count * 2048;
+	snprintf(extra, sizeof(extra), " threads=%u free_before=%lldK free_after=%lldK lost=%lldK",
+		 o.count, before >> 10, after >> 10, lost >> 10);
+	if (lost > (long long)o.leak_max)
+		fail("%u threads lost %lld KiB of free memory (%lld bytes each), more than --leak-max %" PRIu64 " KiB",
+		     o.count, lost >> 10, lost / o.count, o.leak_max >> 10);
+	report((uint64_t)o.count * churn_bytes(), (uint64_t)o.count * churn_bytes(),
+	       "n/a", t0, extra, "n/a");
+}
+
 /* ---- arguments ---- */
 
 static uint64_t parse_size(const char *s)
@@ -1096,10 +1297,14 @@ int main(int argc, char **argv)
 		o.mode = UDP_MORE;
 	else if (!strcmp(argv[1], "udp-cork"))
 		o.mode = UDP_CORK_MODE;
+	else if (!strcmp(argv[1], "churn"))
+		o.mode = CHURN;
 	else
 		usage(2);
 	o.bytes = o.mode == TCP_BULK ? 64 << 20 : 4 << 20;
-	o.count = 4000;
+	o.count = o.mode == CHURN ? 1000 : 4000;
+	if (o.mode == CHURN)
+		o.bytes = 32 << 10;
 	o.max_dgram = 8000;
 	for (i = 2; i < argc; i++) {
 		const char *a = argv[i];
@@ -1142,6 +1347,8 @@ int main(int argc, char **argv)
 			o.burst = parse_size(v);
 		else if (ARG("--fail-prob"))
 			o.fail_prob = atoi(v);
+		else if (ARG("--leak-max"))
+			o.leak_max = parse_size(v);
 		else if (ARG("--stall"))
 			o.stall = atof(v);
 		else if (ARG("--deadline"))
@@ -1165,7 +1372,9 @@ int main(int argc, char **argv)
 	 */
 	if (o.fail_prob > 0)
 		mlockall(MCL_CURRENT | MCL_FUTURE);
-	if (o.mode == TCP_BULK || o.mode == TCP_SMALL)
+	if (o.mode == CHURN)
+		run_churn();
+	else if (o.mode == TCP_BULK || o.mode == TCP_SMALL)
 		run_tcp();
 	else
 		run_udp();

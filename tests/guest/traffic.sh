@@ -6,7 +6,7 @@
 #   # traffic NAME bytes=C2S/S2C csum=C2S/S2C time=Ts mib_s=M errors=E
 #     ... failures_injected=F verdict=ok|FAIL
 #
-# usage: traffic.sh lo | corrupt | nic | faults [PCT] | all
+# usage: traffic.sh lo | corrupt | nic | faults [PCT] | churn | all
 #   lo       TCP bulk (64 MiB each way, both at once) and many small
 #            writes (8 MiB each way), UDP with MSG_MORE and with
 #            UDP_CORK (4000 datagrams of 1..8000 bytes), IPv4 and IPv6
@@ -23,6 +23,11 @@
 #            run over lo, and TCP and UDP over the NICs where they are:
 #            every byte must arrive, or a call fail with an error
 #            (counted); each case must have seen allocations fail
+#   churn    1000 threads (IPv4) and 500 (IPv6), one after the other,
+#            each a TCP client over lo that sends 32 KiB in small writes,
+#            checks 32 KiB back and exits; the guest's free memory must
+#            come back within 2 KiB a thread (a task or socket that keeps
+#            its page fragment loses 32 KiB)
 # Exit 0 when every case passed, 1 otherwise, 4 for a skip.
 # shellcheck disable=SC2086,SC2046 # the option lists ($n4, $f) split on purpose
 dir=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +46,7 @@ FAULT_BULK=${FAULT_BULK:-64M}
 FAULT_SMALL=${FAULT_SMALL:-4M}
 FAULT_DGRAMS=${FAULT_DGRAMS:-4000}
 FAIL_PCT=${FAIL_PCT:-5}
+CHURN_THREADS=${CHURN_THREADS:-1000}
 rc=0
 
 [ -x "$T" ] || { echo "# $T missing (tests/traffic.sh builds it)"; exit 1; }
@@ -87,6 +93,11 @@ lo_cases() {
 	run udp-more-lo6 udp-more -6
 	run udp-cork-lo4 udp-cork -4
 	run udp-cork-lo6 udp-cork -6
+}
+
+churn_cases() {
+	run churn-lo4 churn -4 --count "$CHURN_THREADS"
+	run churn-lo6 churn -6 --count $((CHURN_THREADS / 2))
 }
 
 corrupt_cases() {
@@ -245,15 +256,17 @@ nic)
 faults)
 	FAIL_PCT=${2:-$FAIL_PCT}
 	faults_cases || rc=1 ;;
+churn) churn_cases ;;
 all)
 	lo_cases
+	churn_cases
 	corrupt_cases
 	nic_cases
 	r=$?
 	[ $r -eq 0 ] || [ $r -eq 4 ] || rc=1
 	faults_cases || rc=1 ;;
 *)
-	echo "usage: traffic.sh lo | corrupt | nic | faults [PCT] | all"
+	echo "usage: traffic.sh lo | corrupt | nic | faults [PCT] | churn | all"
 	exit 1 ;;
 esac
 exit $rc
