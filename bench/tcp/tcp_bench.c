@@ -1,17 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TCP bulk transfer over loopback inside the guest: a child process
- * receives, the parent sends MIB mebibytes in 64 KiB writes.  Prints the
- * guest time per MiB; under QEMU -icount that is instructions per MiB.
- * Both processes run on CPU 0: with the two ends on two vCPUs, which QEMU
- * runs in turns under -icount, the figure moved by 0.5% from boot to boot.
+ * TCP transfer inside the guest, one way: a child process receives, the
+ * parent sends MIB mebibytes, in 64 KiB writes (bulk) or in writes of
+ * 1..100 bytes with Nagle on (--small: the kernel coalesces them into
+ * the fragment it carved last).  Prints the guest time per MiB; under
+ * QEMU -icount that is instructions per MiB.
  *
- * usage: tcp_bench [MIB]
+ * Over loopback by default (IPv4, or IPv6 with -6).  With --peer ADDR
+ * --netns PATH the receiver listens on ADDR in the network namespace
+ * PATH (tests/plan/bench sets up two NICs on a QEMU hub, one moved into
+ * its own namespace), so the bytes leave through one NIC's transmit path
+ * and come back through the other's receive path.
+ *
+ * Both processes run on CPU 0: with the two ends on two vCPUs, which
+ * QEMU runs in turns under -icount, the figure moved by 0.5% from boot
+ * to boot.
+ *
+ * usage: tcp_bench [-6] [--small] [--name CASE] [--peer ADDR --netns PATH] [MIB]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHUNK (64 * 1024)
+#define CHUNK		(64 * 1024)
+#define SMALL_MAX	100
 
 static unsigned long long now_ns(void)
 {
@@ -53,22 +66,55 @@ static int receiver(int ls, unsigned long long want)
 	return 0;
 }
 
+static void usage(const char *me)
+{
+	fprintf(stderr, "usage: %s [-6] [--small] [--name CASE] [--peer ADDR --netns PATH] [MIB > 0]\n", me);
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
 	static char buf[CHUNK];
-	unsigned long mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 64;
-	unsigned long long total = (unsigned long long)mib << 20, sent = 0;
-	unsigned long long t0, t1;
-	struct sockaddr_in a;
+	const char *name = NULL, *peer = NULL, *netns = NULL;
+	unsigned long mib = 0;
+	unsigned long long total, sent = 0, t0, t1;
+	struct sockaddr_storage a;
 	socklen_t alen = sizeof(a);
+	int family = AF_INET, small = 0, zero = 0;
+	int ls, s, status, i, own_ns = -1;
 	cpu_set_t cpus;
-	int ls, s, status;
+	char dflt[32];
 	pid_t pid;
 
-	if (!mib) {
-		fprintf(stderr, "usage: %s [MIB > 0]\n", argv[0]);
-		return 2;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-6"))
+			family = AF_INET6;
+		else if (!strcmp(argv[i], "--small"))
+			small = 1;
+		else if (!strcmp(argv[i], "--name") && i + 1 < argc)
+			name = argv[++i];
+		else if (!strcmp(argv[i], "--peer") && i + 1 < argc)
+			peer = argv[++i];
+		else if (!strcmp(argv[i], "--netns") && i + 1 < argc)
+			netns = argv[++i];
+		else if (argv[i][0] != '-' && !mib)
+			mib = strtoul(argv[i], NULL, 0);
+		else
+			usage(argv[0]);
 	}
+	if (!mib)
+		mib = 64;
+	if (!peer != !netns)
+		usage(argv[0]);
+	if (peer && strchr(peer, ':'))
+		family = AF_INET6;
+	if (!name) {
+		snprintf(dflt, sizeof(dflt), "tcp_%s%s", small ? "small" : "loopback",
+			 family == AF_INET6 ? "6" : "");
+		name = dflt;
+	}
+	total = (unsigned long long)mib << 20;
+
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
 	if (sched_setaffinity(0, sizeof(cpus), &cpus)) {
@@ -76,12 +122,38 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ls = socket(AF_INET, SOCK_STREAM, 0);
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&a;
+
+		a6->sin6_family = AF_INET6;
+		if (inet_pton(AF_INET6, peer ? peer : "::1", &a6->sin6_addr) != 1)
+			usage(argv[0]);
+	} else {
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&a;
+
+		a4->sin_family = AF_INET;
+		if (inet_pton(AF_INET, peer ? peer : "127.0.0.1", &a4->sin_addr) != 1)
+			usage(argv[0]);
+	}
+	/* The listener is made in the receiver's namespace, and keeps it. */
+	if (netns) {
+		int fd = open(netns, O_RDONLY | O_CLOEXEC);
+
+		own_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || own_ns < 0 || setns(fd, CLONE_NEWNET)) {
+			perror(netns);
+			return 1;
+		}
+		close(fd);
+	}
+	ls = socket(family, SOCK_STREAM, 0);
 	if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof(a)) ||
 	    listen(ls, 1) || getsockname(ls, (struct sockaddr *)&a, &alen)) {
 		perror("listen");
+		return 1;
+	}
+	if (own_ns >= 0 && setns(own_ns, CLONE_NEWNET)) {
+		perror("setns back");
 		return 1;
 	}
 	pid = fork();
@@ -93,15 +165,22 @@ int main(int argc, char **argv)
 		return receiver(ls, total);
 
 	memset(buf, 0x5a, sizeof(buf));
-	s = socket(AF_INET, SOCK_STREAM, 0);
+	s = socket(family, SOCK_STREAM, 0);
 	t0 = now_ns();
-	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a))) {
+	if (s < 0 || connect(s, (struct sockaddr *)&a, alen)) {
 		perror("connect");
 		return 1;
 	}
+	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &zero, sizeof(zero));
 	while (sent < total) {
-		ssize_t n = write(s, buf, sizeof(buf));
+		size_t len = sizeof(buf);
+		ssize_t n;
 
+		if (small)
+			len = 1 + (sent * 7919) % SMALL_MAX;
+		if (len > total - sent)
+			len = total - sent;
+		n = write(s, buf, len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -117,7 +196,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t1 = now_ns();
-	printf("page_frag_bench: case tcp_loopback loops %lu total_ns %llu net_ns %llu per_op_ns %llu.00\n",
-	       mib, t1 - t0, t1 - t0, (t1 - t0) / mib);
+	printf("page_frag_bench: case %s loops %lu total_ns %llu net_ns %llu per_op_ns %llu.00\n",
+	       name, mib, t1 - t0, t1 - t0, (t1 - t0) / mib);
 	return 0;
 }
