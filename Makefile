@@ -12,7 +12,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: test-quick test-full run test bench deps base apply build boot export walk check roundtrip debug test-arches deps-arches
+.PHONY: test-quick test-full run test bench deps base apply build boot export walk check roundtrip debug test-arches deps-arches test-net
 
 run:
 	@bash $(S)/run.sh
@@ -47,6 +47,11 @@ roundtrip:
 # The tip on i386, arm64 with 4 KiB and with 64 KiB pages (tests/arches.sh).
 test-arches:
 	@bash tests/arches.sh
+
+# The tree's network selftests over the converted paths, base vs tip
+# (tests/netsel.sh; NETSEL_TIP=REV to pick the tip).
+test-net:
+	@bash tests/netsel.sh
 
 deps-arches:
 	@bash $(S)/deps.sh arches

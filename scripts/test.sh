@@ -64,6 +64,12 @@ fi
 if [ -n "${FULL:-}" ]; then
 	run other-arches bash "$T/arches.sh"
 fi
+# The tree's own network selftests over the converted send paths, at the
+# base and at the tip (make test-net, tests/netsel.sh): two kernels of
+# their own, so make test-full only.
+if [ -n "${FULL:-}" ]; then
+	run net-selftests bash "$T/netsel.sh"
+fi
 # make test-full: the selftest fails on 6.12 without each fix and passes
 # with it (a test kernel of 6.12 of its own: about 1000 s cold), and
 # every patch is built and booted.  make test builds and boots the
@@ -94,7 +100,7 @@ echo "total: $(($(date +%s) - t0)) s"
 # The tables of the stages that ran in this run (the logs of others may
 # be left from an earlier one).
 for f in per-patch-checks per-series-checks checks-catch-bad-patches harness kunit debug-kernel other-arches fixes-proven \
-	per-patch-boot tip-boot traffic mutations-caught; do
+	per-patch-boot tip-boot traffic net-selftests mutations-caught; do
 	[[ " ${ran[*]} " == *" $f "* ]] || continue
 	[ -f "$LOGS/$f.log" ] || continue
 	echo
