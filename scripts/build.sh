@@ -109,9 +109,10 @@ if [ -d "$src" ]; then
 	cp -r "$src" "$mods/page_frag"
 	make -C "$O" M="$mods/page_frag" "${mvars[@]}" CC="$CC" -j"$JOBS" modules
 fi
-# The allocator's KUnit suite, the same way (see config/common.config).
+# The allocator's KUnit suite, the same way (see config/common.config),
+# in the kernels that have KUnit (the bench kernel has not).
 kunit=$TREE/mm/page_frag_cache_kunit.c
-if [ -f "$kunit" ]; then
+if [ -f "$kunit" ] && grep -qx 'CONFIG_KUNIT=y' "$O/.config"; then
 	mkdir "$mods/page_frag_kunit"
 	cp "$kunit" "$mods/page_frag_kunit/"
 	printf '%s\n' 'obj-m += page_frag_cache_kunit.o' \
