@@ -103,9 +103,23 @@ out=$LOGS/bench.table
 		printf '  %-20s %14s %14s %8s\n' "$name" "$per" "$tper" \
 			"$(awk -v a="$per" -v b="$tper" 'BEGIN { if (a > 0 && b != "nan") printf "%.3f", b / a; else print "-" }')"
 	done < <(grep '^case ' "$LOGS/bench-base.txt")
-	echo "  (tcp_*: guest ns per MiB sent, one way; lo and nic, 64 KiB or"
-	echo "  1..100-byte writes; with part 3 the targets are <= 0.97 bulk over"
-	echo "  lo, <= 0.95 small writes, and no case above 1.00)"
+	echo "  (tcp_*: guest ns per MiB sent, one way, the median of the runs"
+	echo "  after a warm-up; lo and nic, 64 KiB or 1..100-byte writes; with"
+	echo "  part 3 the targets are <= 0.97 bulk over lo, <= 0.95 small writes,"
+	echo "  and no case above 1.00)"
+	if grep -q '^spread ' "$LOGS/bench-base.txt"; then
+		echo
+		echo "  tcp_*: the spread of the runs, guest ns per MiB, and the pages"
+		echo "  allocated per MiB (both ends; make profile says where it goes):"
+		printf '  %-4s %-14s %9s %9s %9s %9s %7s\n' "" case min median max warm-up pages
+		for side in base tip; do
+			grep '^spread ' "$LOGS/bench-$side.txt" |
+			while read -r _ name _ _ _ min _ med _ max _ warm; do
+				pages=$(awk -v c="$name" '$1 == "pages" && $2 == c { print $4 }' "$LOGS/bench-$side.txt")
+				printf '  %-4s %-14s %9s %9s %9s %9s %7s\n' "$side" "$name" "$min" "$med" "$max" "$warm" "$pages"
+			done
+		done
+	fi
 	# The cases of the new API have no base: against the tip's own pair
 	# case of the same size (page_frag_alloc_va() + page_frag_free_va()).
 	if grep -qE '^case (prepare|pg|noref)_' "$LOGS/bench-tip.txt"; then

@@ -6,6 +6,12 @@
  * the fragment it carved last).  Prints the guest time per MiB; under
  * QEMU -icount that is instructions per MiB.
  *
+ * One transfer first that is not counted (the first one of a boot costs
+ * far more than the next ones, and varies more: slabs, page tables and
+ * the page allocator's lists are still growing), then --runs transfers (5 by default), a new connection
+ * each; the figure is their median, and the spread and the pages the
+ * page allocator handed out per MiB (both ends) are printed beside it.
+ *
  * Over loopback by default (IPv4, or IPv6 with -6).  With --peer ADDR
  * --netns PATH the receiver listens on ADDR in the network namespace
  * PATH (tests/plan/bench sets up two NICs on a QEMU hub, one moved into
@@ -16,7 +22,8 @@
  * QEMU runs in turns under -icount, the figure moved by 0.5% from boot
  * to boot.
  *
- * usage: tcp_bench [-6] [--small] [--name CASE] [--peer ADDR --netns PATH] [MIB]
+ * usage: tcp_bench [-6] [--small] [--runs N] [--mark] [--name CASE]
+ *                  [--peer ADDR --netns PATH] [MIB]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -28,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,6 +43,7 @@
 
 #define CHUNK		(64 * 1024)
 #define SMALL_MAX	100
+#define MAX_RUNS	99
 
 static unsigned long long now_ns(void)
 {
@@ -42,6 +51,27 @@ static unsigned long long now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Pages the page allocator handed out, all zones, from /proc/vmstat
+ * (pgalloc_* count pages: an order-3 allocation adds 8).  0 when the
+ * file cannot be read.
+ */
+static unsigned long long pages_allocated(void)
+{
+	unsigned long long n, sum = 0;
+	char key[64];
+	FILE *f;
+
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s %llu", key, &n) == 2)
+		if (!strncmp(key, "pgalloc_", 8))
+			sum += n;
+	fclose(f);
+	return sum;
 }
 
 static int receiver(int ls, unsigned long long want)
@@ -68,29 +98,115 @@ static int receiver(int ls, unsigned long long want)
 
 static void usage(const char *me)
 {
-	fprintf(stderr, "usage: %s [-6] [--small] [--name CASE] [--peer ADDR --netns PATH] [MIB > 0]\n", me);
+	fprintf(stderr, "usage: %s [-6] [--small] [--runs 1..%d] [--mark] [--name CASE] [--peer ADDR --netns PATH] [MIB > 0]\n",
+		me, MAX_RUNS);
 	exit(2);
+}
+
+/*
+ * One transfer of @total bytes to the listener @ls at @a, a child process
+ * receiving.  Stores the guest ns it took and the pages allocated meanwhile.
+ */
+static int transfer(int ls, const struct sockaddr_storage *a, socklen_t alen,
+		    unsigned long long total, int small,
+		    unsigned long long *ns, unsigned long long *pages,
+		    long *waits)
+{
+	struct rusage r0, r1;
+	static char buf[CHUNK];
+	unsigned long long sent = 0, t0, p0;
+	int s, status, zero = 0;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (!pid)
+		exit(receiver(ls, total));
+
+	memset(buf, 0x5a, sizeof(buf));
+	s = socket(a->ss_family, SOCK_STREAM, 0);
+	p0 = pages_allocated();
+	getrusage(RUSAGE_SELF, &r0);
+	t0 = now_ns();
+	if (s < 0 || connect(s, (const struct sockaddr *)a, alen)) {
+		perror("connect");
+		return 1;
+	}
+	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &zero, sizeof(zero));
+	while (sent < total) {
+		size_t len = sizeof(buf);
+		ssize_t n;
+
+		if (small)
+			len = 1 + (sent * 7919) % SMALL_MAX;
+		if (len > total - sent)
+			len = total - sent;
+		n = write(s, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("write");
+			return 1;
+		}
+		sent += n;
+	}
+	close(s);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		fprintf(stderr, "receiver failed\n");
+		return 1;
+	}
+	*ns = now_ns() - t0;
+	getrusage(RUSAGE_SELF, &r1);
+	*pages = pages_allocated() - p0;
+	*waits = r1.ru_nvcsw - r0.ru_nvcsw;
+	return 0;
+}
+
+/*
+ * With --mark, called before the measured runs and after them: a QEMU
+ * plugin (bench/profile/insn_profile.c, make profile) counts the guest's
+ * instructions between its two calls, found by its address (nm).
+ */
+__attribute__((noinline)) void profile_mark(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+static int cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)
 {
-	static char buf[CHUNK];
 	const char *name = NULL, *peer = NULL, *netns = NULL;
-	unsigned long mib = 0;
-	unsigned long long total, sent = 0, t0, t1;
+	unsigned long long ns[MAX_RUNS], pages[MAX_RUNS], total, sum_ns = 0;
+	unsigned long long warm_ns, warm_pages;
+	long waits;
+	unsigned long mib = 0, runs = 5;
 	struct sockaddr_storage a;
 	socklen_t alen = sizeof(a);
-	int family = AF_INET, small = 0, zero = 0;
-	int ls, s, status, i, own_ns = -1;
+	int family = AF_INET, small = 0, mark = 0;
+	int ls, i, own_ns = -1;
 	cpu_set_t cpus;
 	char dflt[32];
-	pid_t pid;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-6"))
 			family = AF_INET6;
 		else if (!strcmp(argv[i], "--small"))
 			small = 1;
+		else if (!strcmp(argv[i], "--mark"))
+			mark = 1;
+		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+			runs = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--name") && i + 1 < argc)
 			name = argv[++i];
 		else if (!strcmp(argv[i], "--peer") && i + 1 < argc)
@@ -104,7 +220,7 @@ int main(int argc, char **argv)
 	}
 	if (!mib)
 		mib = 64;
-	if (!peer != !netns)
+	if (!peer != !netns || !runs || runs > MAX_RUNS)
 		usage(argv[0]);
 	if (peer && strchr(peer, ':'))
 		family = AF_INET6;
@@ -156,47 +272,31 @@ int main(int argc, char **argv)
 		perror("setns back");
 		return 1;
 	}
-	pid = fork();
-	if (pid < 0) {
-		perror("fork");
-		return 1;
-	}
-	if (!pid)
-		return receiver(ls, total);
 
-	memset(buf, 0x5a, sizeof(buf));
-	s = socket(family, SOCK_STREAM, 0);
-	t0 = now_ns();
-	if (s < 0 || connect(s, (struct sockaddr *)&a, alen)) {
-		perror("connect");
+	if (transfer(ls, &a, alen, total, small, &warm_ns, &warm_pages, &waits))
 		return 1;
-	}
-	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &zero, sizeof(zero));
-	while (sent < total) {
-		size_t len = sizeof(buf);
-		ssize_t n;
-
-		if (small)
-			len = 1 + (sent * 7919) % SMALL_MAX;
-		if (len > total - sent)
-			len = total - sent;
-		n = write(s, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			perror("write");
+	if (mark)
+		profile_mark();
+	for (i = 0; i < (int)runs; i++) {
+		if (transfer(ls, &a, alen, total, small, &ns[i], &pages[i],
+			     &waits))
 			return 1;
-		}
-		sent += n;
+		/* Each run, with the times the sender slept (for room). */
+		printf("page_frag_bench: run %s %d ns_per_mib %llu pages_per_mib %.1f sender_waits %ld\n",
+		       name, i, ns[i] / mib, (double)pages[i] / mib, waits);
+		sum_ns += ns[i];
 	}
-	close(s);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
-		fprintf(stderr, "receiver failed\n");
-		return 1;
-	}
-	t1 = now_ns();
+	if (mark)
+		profile_mark();
+	qsort(ns, runs, sizeof(ns[0]), cmp_ull);
+	qsort(pages, runs, sizeof(pages[0]), cmp_ull);
 	printf("page_frag_bench: case %s loops %lu total_ns %llu net_ns %llu per_op_ns %llu.00\n",
-	       name, mib, t1 - t0, t1 - t0, (t1 - t0) / mib);
+	       name, mib * runs, sum_ns, sum_ns, ns[runs / 2] / mib);
+	printf("page_frag_bench: spread %s runs %lu min %llu median %llu max %llu warmup %llu\n",
+	       name, runs, ns[0] / mib, ns[runs / 2] / mib, ns[runs - 1] / mib,
+	       warm_ns / mib);
+	/* Both ends' allocations, and the rest of the guest's (little). */
+	printf("page_frag_bench: pages %s per_mib %.1f warmup %.1f\n", name,
+	       (double)pages[runs / 2] / mib, (double)warm_pages / mib);
 	return 0;
 }
