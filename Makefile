@@ -5,6 +5,7 @@
 #   make test    every check of the project
 #   make test-full  make test, booting every patch instead of the tips
 #   make bench   base vs tip benchmark in QEMU with -icount
+#   make profile where a TCP transfer's instructions go, base vs tip
 #
 # Stages, each one script under scripts/:
 #   deps -> base -> apply -> build -> boot, and export (tree -> patches/).
@@ -12,7 +13,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: test-quick test-full run test bench deps base apply build boot export walk check roundtrip debug test-arches deps-arches test-net
+.PHONY: test-quick test-full run test bench deps base apply build boot export walk check roundtrip debug test-arches deps-arches test-net profile
 
 run:
 	@bash $(S)/run.sh
@@ -62,6 +63,11 @@ debug:
 
 bench:
 	@bash $(S)/bench.sh
+
+# Guest instructions per kernel function of a TCP transfer, base vs tip
+# (scripts/profile.sh; make profile ARGS="--small --runs 5 2").
+profile:
+	@bash $(S)/profile.sh $(ARGS)
 
 check:
 	@bash $(S)/check.sh
