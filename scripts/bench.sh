@@ -97,7 +97,7 @@ out=$LOGS/bench.table
 	# Plain text, so that it can go into a mail as it is.
 	printf '  %-20s %14s %14s %8s\n' case "base ns/op" "tip ns/op" tip/base
 	while read -r _ name _ n _ total _ net _ per; do
-		tper=$(awk -v c="$name" '$2 == c { print $10 }' "$LOGS/bench-tip.txt")
+		tper=$(awk -v c="$name" '$1 == "case" && $2 == c { print $10 }' "$LOGS/bench-tip.txt")
 		[ -n "$tper" ] || tper=nan
 		[ "$name" = empty ] && continue
 		printf '  %-20s %14s %14s %8s\n' "$name" "$per" "$tper" \
@@ -130,7 +130,7 @@ out=$LOGS/bench.table
 ' case "pair ns/op" "case ns/op" ratio
 		grep -E '^case (prepare|pg|noref)_' "$LOGS/bench-tip.txt" |
 		while read -r _ name _ n _ total _ net _ per; do
-			pair=$(awk -v c="pair_${name##*_}" '$2 == c { print $10 }' "$LOGS/bench-tip.txt")
+			pair=$(awk -v c="pair_${name##*_}" '$1 == "case" && $2 == c { print $10 }' "$LOGS/bench-tip.txt")
 			printf '  %-20s %14s %14s %8s
 ' "$name" "${pair:-nan}" "$per" \
 				"$(awk -v a="$pair" -v b="$per" 'BEGIN { if (a > 0) printf "%.3f", b / a; else print "-" }')"

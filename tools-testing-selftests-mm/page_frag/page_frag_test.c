@@ -1218,6 +1218,77 @@ put_a:
 	return err;
 }
 
+/*
+ * Once none of the fragments of the cache's page is in use, a prepare
+ * starts the page over; with one in use, it carves on.  However many
+ * times it starts over, the cache never runs out of references.
+ */
+static int frag_test_prepare_rewind(void)
+{
+	struct page_frag_cache nc;
+	unsigned int size, i;
+	void *a, *b, *va;
+	int err = 0;
+
+	page_frag_cache_init(&nc);
+	a = page_frag_alloc_va(&nc, 100, GFP_KERNEL);
+	b = a ? page_frag_alloc_va(&nc, 100, GFP_KERNEL) : NULL;
+	if (!b) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* A page from the reserves is let go of instead: nothing to see. */
+	if (page_frag_cache_is_pfmemalloc(&nc))
+		goto out;
+	page_frag_free_va(a);
+	a = NULL;
+	size = 1;
+	va = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+	frag_expect(err, va == b + 100,
+		    "with a fragment in use, a prepare got %p, want %p",
+		    va, b + 100);
+	page_frag_free_va(b);
+	size = 1;
+	va = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+	frag_expect(err, va == b - 100 &&
+		    size == page_size(virt_to_head_page(va)),
+		    "with no fragment in use, a prepare got %p (%u bytes), want the page's start %p",
+		    va, size, b - 100);
+	b = NULL;
+
+	/*
+	 * More rounds than the page has bytes, one fragment each: the
+	 * references the cache holds on the page must never run out.
+	 */
+	for (i = 0; !err && i < 2 * PAGE_FRAG_CACHE_MAX_SIZE + 2; i++) {
+		size = 1;
+		b = page_frag_alloc_va_prepare(&nc, &size, GFP_KERNEL);
+		if (!b) {
+			err = -ENOMEM;
+			break;
+		}
+		page_frag_alloc_commit(&nc, 1);
+		/* On failure the fragment is kept, so that its page stays. */
+		frag_expect(err, frag_refs_out(&nc, virt_to_head_page(b)) == 1 &&
+			    nc.pagecnt_bias > 0,
+			    "round %u: %d fragments out, the cache holds %u references",
+			    i, frag_refs_out(&nc, virt_to_head_page(b)),
+			    (unsigned int)nc.pagecnt_bias);
+		if (err)
+			break;
+		page_frag_free_va(b);
+		b = NULL;
+	}
+out:
+	/* The cache first: its references may have run out (see above). */
+	page_frag_cache_drain(&nc);
+	if (a)
+		page_frag_free_va(a);
+	if (b)
+		page_frag_free_va(b);
+	return err;
+}
+
 static int frag_test_prepare(void)
 {
 	unsigned int size, left, off, off2;
@@ -1316,6 +1387,7 @@ static int frag_test_prepare(void)
 	if (al)
 		page_frag_free_va(al);
 	page_frag_cache_drain(&nc);
+	err = frag_test_prepare_rewind() ?: err;
 	if (!err)
 		pr_info("ok: prepare and commit\n");
 	return err;
