@@ -153,6 +153,21 @@ worktree_at() {
 	git -C "$dir" -c advice.detachedHead=false checkout -q -f --detach "$rev"
 }
 
+# workbench_key: a hash of the workbench code that builds, boots and
+# judges a test kernel (scripts/, config/, tests/, bench/, as they are on
+# disk), the compiler and QEMU.  With a commit's tree id it names a result
+# that cannot change until one of them does.
+workbench_key() {
+	{
+		git -C "$TOP" ls-files -co --exclude-standard scripts config tests bench |
+			sort | while read -r f; do
+				[ -f "$TOP/$f" ] && sha1sum "$TOP/$f" | sed "s#  $TOP/#  #"
+			done
+		gcc --version | head -n1
+		qemu-system-x86_64 --version 2>/dev/null | head -n1
+	} | sha1sum | cut -c1-12
+}
+
 # Postings: the series file marks where each posting (one mail thread,
 # one cover letter) starts with a line
 #   # posting NAME TREE: SUBJECT OF ITS FIRST PATCH
