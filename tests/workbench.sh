@@ -201,5 +201,26 @@ else
 	ko "ccache-cc: other sources no longer hit the cache"
 fi
 
+# The walk keeps a patch's pass under its tree id and workbench_key: the
+# key must follow every file that builds, boots or judges a kernel, and
+# nothing else.
+w=$tmp/wbkey
+mkdir -p "$w"
+cp -r "$TOP"/scripts "$TOP"/config "$TOP"/tests "$TOP"/bench "$w/"
+cp "$TOP"/README.md "$w/"
+[ ! -f "$TOP/.gitignore" ] || cp "$TOP/.gitignore" "$w/"
+git -C "$w" init -q
+k0=$(workbench_key)
+k1=$(TOP=$w workbench_key)
+echo "# a comment" >>"$w/tests/plan/selftest"
+k2=$(TOP=$w workbench_key)
+echo "more words" >>"$w/README.md"
+k3=$(TOP=$w workbench_key)
+if [ "$k0" = "$k1" ] && [ "$k1" != "$k2" ] && [ "$k2" = "$k3" ]; then
+	ok "workbench_key: the same for a copy, changed by a test plan, not by README"
+else
+	ko "workbench_key: copy $k1 vs $k0, after a plan edit $k2, after README $k3"
+fi
+
 echo "$pass passed, $failed failed"
 [ $failed -eq 0 ]
