@@ -168,6 +168,24 @@ workbench_key() {
 	} | sha1sum | cut -c1-12
 }
 
+# repo_key [--no-covers]: a hash of every file of the repository but
+# README.md (the series, the covers and the workbench), the compiler and
+# QEMU: make test-full keeps a stage's pass under it (scripts/test.sh).
+# --no-covers leaves the cover letters out too, for the stages that never
+# read them.
+repo_key() {
+	local skip='^README\.md$'
+	[ "${1:-}" != --no-covers ] || skip='^README\.md$|^cover/|^patches/.*/0000-cover-letter\.patch$'
+	{
+		git -C "$TOP" ls-files -co --exclude-standard | grep -vE "$skip" |
+			sort | while read -r f; do
+				[ -f "$TOP/$f" ] && sha1sum "$TOP/$f" | sed "s#  $TOP/#  #"
+			done
+		gcc --version | head -n1
+		qemu-system-x86_64 --version 2>/dev/null | head -n1
+	} | sha1sum | cut -c1-12
+}
+
 # Postings: the series file marks where each posting (one mail thread,
 # one cover letter) starts with a line
 #   # posting NAME TREE: SUBJECT OF ITS FIRST PATCH

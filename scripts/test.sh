@@ -7,15 +7,65 @@ S=$TOP/scripts
 T=$TOP/tests
 fail=0
 ran=()
+# make test-full takes longer than one sitting: a stage that passed is
+# kept under $CACHE/test-full-kept/ with its log and time, named by the
+# stage and repo_key (scripts/lib.sh: any file of the repository but
+# README.md, the compiler and QEMU; the cover letters count only for
+# the stages that read them: roundtrip, workbench-selftest and
+# per-series-checks), and a later make
+# test-full of the same revision says "kept" for it instead of running
+# it again.  FULL_FRESH=1 runs every stage (and walks every patch).  make
+# test keeps nothing.
+kept= kept_s=0 key= key_nc=
+if [ -n "${FULL:-}" ]; then
+	kept=$CACHE/test-full-kept
+	mkdir -p "$kept"
+	key=$(repo_key)
+	key_nc=$(repo_key --no-covers)
+	if [ -n "${FULL_FRESH:-}" ]; then
+		rm -f "$kept"/*
+		export WALK_FRESH=1
+	fi
+fi
+# kept_file STAGE: where STAGE's pass is kept (without .time or .log).
+kept_file() {
+	case $1 in
+	roundtrip | workbench-selftest | per-series-checks)
+		echo "$kept/$1-$key" ;;
+	*)
+		echo "$kept/$1-$key_nc" ;;
+	esac
+}
 run() {
-	ran+=("$1")
-	stage "$@" || fail=1
+	local name=$1 t0 k=
+	ran+=("$name")
+	[ -z "$kept" ] || k=$(kept_file "$name")
+	if [ -n "$k" ] && [ -f "$k.time" ]; then
+		printf '%-28s kept  %7s s   (passed %s; %s)\n' "$name" "$(cat "$k.time")" \
+			"$(date -r "$k.time" '+%F %H:%M')" "$k.log"
+		kept_s=$(echo "$kept_s + $(cat "$k.time")" | bc)
+		return 0
+	fi
+	t0=$(date +%s.%N)
+	if stage "$@"; then
+		if [ -n "$k" ]; then
+			cp "$LOGS/$name.log" "$k.log"
+			printf '%.1f\n' "$(echo "$(date +%s.%N) - $t0" | bc)" >"$k.time"
+		fi
+	else
+		fail=1
+	fi
 }
 
 echo "cache: $CACHE"
 t0=$(date +%s)
 stage deps bash "$S/deps.sh" || exit 1
 stage base bash "$S/base.sh" || exit 1
+# The stages after this one expect the series applied; in make test
+# per-patch-checks applies it, but make test-full may have kept that one.
+if [ -n "${FULL:-}" ]; then
+	stage apply bash "$S/apply.sh" || exit 1
+fi
 # make test-full builds for arm64 and with clang, and boots other arches.
 if [ -n "${FULL:-}" ]; then
 	stage deps-arches bash "$S/deps.sh" arches || exit 1
@@ -95,16 +145,22 @@ else
 fi
 # Leave the tree on the series, as make run does.
 bash "$S/apply.sh" >/dev/null 2>&1 || true
-echo "total: $(($(date +%s) - t0)) s"
+if [ "$kept_s" != 0 ]; then
+	echo "total: $(($(date +%s) - t0)) s, and $kept_s s of stages kept from an earlier run of this revision"
+else
+	echo "total: $(($(date +%s) - t0)) s"
+fi
 
 # The tables of the stages that ran in this run (the logs of others may
 # be left from an earlier one).
 for f in per-patch-checks per-series-checks checks-catch-bad-patches harness kunit debug-kernel other-arches fixes-proven \
 	per-patch-boot tip-boot traffic net-selftests mutations-caught; do
 	[[ " ${ran[*]} " == *" $f "* ]] || continue
-	[ -f "$LOGS/$f.log" ] || continue
+	log=$LOGS/$f.log
+	[ -z "$kept" ] || [ ! -f "$(kept_file "$f").log" ] || log=$(kept_file "$f").log
+	[ -f "$log" ] || continue
 	echo
 	echo "== $f"
-	grep -vE '^(applied|exported) ' "$LOGS/$f.log" | tail -n 25
+	grep -vE '^(applied|exported) ' "$log" | tail -n 25
 done
 exit $fail

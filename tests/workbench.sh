@@ -221,6 +221,23 @@ if [ "$k0" = "$k1" ] && [ "$k1" != "$k2" ] && [ "$k2" = "$k3" ]; then
 else
 	ko "workbench_key: copy $k1 vs $k0, after a plan edit $k2, after README $k3"
 fi
+# make test-full keeps stages under repo_key: every file but README.md,
+# and --no-covers for the stages that do not read the cover letters.
+mkdir -p "$w/cover"
+echo "a cover" >"$w/cover/1-x.txt"
+r1=$(TOP=$w repo_key) n1=$(TOP=$w repo_key --no-covers)
+echo "more words" >>"$w/README.md"
+r2=$(TOP=$w repo_key) n2=$(TOP=$w repo_key --no-covers)
+echo "new figures" >>"$w/cover/1-x.txt"
+r3=$(TOP=$w repo_key) n3=$(TOP=$w repo_key --no-covers)
+echo "# a comment" >>"$w/scripts/walk.sh"
+r4=$(TOP=$w repo_key) n4=$(TOP=$w repo_key --no-covers)
+if [ "$r1" = "$r2" ] && [ "$n1" = "$n2" ] && [ "$r2" != "$r3" ] && [ "$n2" = "$n3" ] &&
+	[ "$r3" != "$r4" ] && [ "$n3" != "$n4" ]; then
+	ok "repo_key: README changes nothing, a cover only the full key, a script both"
+else
+	ko "repo_key: $r1/$n1, README $r2/$n2, cover $r3/$n3, script $r4/$n4"
+fi
 
 echo "$pass passed, $failed failed"
 [ $failed -eq 0 ]
