@@ -64,18 +64,20 @@ if [ -d "$O-mods" ]; then
 		cp "$ko" "$root/tests/$ko"
 	done)
 fi
-# The allocator's KUnit suite, where the tree has it (scripts/build.sh
-# builds it out of tree, with the selftest module), next to the script
-# that loads and judges it.
-kunit_ko=$O-mods/page_frag_kunit/page_frag_cache_kunit.ko
-if [ ! -f "$TREE/mm/page_frag_cache_kunit.c" ]; then
-	kunit_ko=
-elif [ -f "$kunit_ko" ]; then
-	cp "$kunit_ko" "$root/tests/"
-elif grep -q '^kunit ' "$plan"; then
-	die "the tree has the KUnit suite but $O-mods has no module of it; run scripts/build.sh"
-else
-	kunit_ko=
+# The allocator's KUnit suites, where the tree has them (scripts/build.sh
+# builds two modules of them out of tree, with the selftest module: the
+# suites, and the suites with the misuse one), next to the script that
+# loads and judges them.
+kunit_ko=
+if [ -f "$TREE/mm/page_frag_cache_kunit.c" ]; then
+	for m in page_frag_kunit/page_frag_cache_kunit page_frag_kunit_misuse/page_frag_cache_kunit_misuse; do
+		if [ -f "$O-mods/$m.ko" ]; then
+			cp "$O-mods/$m.ko" "$root/tests/"
+			kunit_ko=1
+		elif grep -qE '^[a-z_]+ +(\S+ )*\./kunit\.sh' "$plan"; then
+			die "the tree has the KUnit suites but $O-mods has no $m.ko; run scripts/build.sh"
+		fi
+	done
 fi
 cp "$TOP"/tests/guest/*.sh "$root/tests/"
 # GUEST_FILES: a directory whose contents are copied to /tests as well.

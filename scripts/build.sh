@@ -109,15 +109,28 @@ if [ -d "$src" ]; then
 	cp -r "$src" "$mods/page_frag"
 	make -C "$O" M="$mods/page_frag" "${mvars[@]}" CC="$CC" -j"$JOBS" modules
 fi
-# The allocator's KUnit suite, the same way (see config/common.config),
-# in the kernels that have KUnit (the bench kernel has not).
+# The allocator's KUnit suites, the same way (see config/common.config),
+# in the kernels that have KUnit (the bench kernel has not): once as
+# CONFIG_PAGE_FRAG_CACHE_KUNIT_TEST alone builds them, and once with
+# CONFIG_PAGE_FRAG_CACHE_KUNIT_MISUSE too (mm/.kunitconfig's choice),
+# whose suite breaks the API's rules on purpose and so makes the kernel
+# warn: the plans load that module last, in a section of its own.
 kunit=$TREE/mm/page_frag_cache_kunit.c
 if [ -f "$kunit" ] && grep -qx 'CONFIG_KUNIT=y' "$O/.config"; then
-	mkdir "$mods/page_frag_kunit"
-	cp "$kunit" "$mods/page_frag_kunit/"
-	printf '%s\n' 'obj-m += page_frag_cache_kunit.o' \
-		'ccflags-y += -I$(srctree)/mm' >"$mods/page_frag_kunit/Makefile"
-	make -C "$O" M="$mods/page_frag_kunit" "${mvars[@]}" CC="$CC" -j"$JOBS" modules
+	for m in page_frag_kunit page_frag_kunit_misuse; do
+		mkdir "$mods/$m"
+		if [ $m = page_frag_kunit ]; then
+			cp "$kunit" "$mods/$m/page_frag_cache_kunit.c"
+			printf '%s\n' 'obj-m += page_frag_cache_kunit.o' \
+				'ccflags-y += -I$(srctree)/mm' >"$mods/$m/Makefile"
+		else
+			cp "$kunit" "$mods/$m/page_frag_cache_kunit_misuse.c"
+			printf '%s\n' 'obj-m += page_frag_cache_kunit_misuse.o' \
+				'ccflags-y += -I$(srctree)/mm -DCONFIG_PAGE_FRAG_CACHE_KUNIT_MISUSE=1' \
+				>"$mods/$m/Makefile"
+		fi
+		make -C "$O" M="$mods/$m" "${mvars[@]}" CC="$CC" -j"$JOBS" modules
+	done
 fi
 # The bench modules, and the workbench's own (tests/modules).
 for b in "$TOP"/bench/*/ "$TOP"/tests/modules/*/; do

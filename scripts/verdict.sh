@@ -34,16 +34,18 @@ if ! echo "$log" | grep -q '^WB-DONE'; then
 	echo "error: the guest did not reach the end of its plan"
 	fail=1
 fi
-# The misuse mode makes the allocator warn on purpose (its script counts
-# the warnings): in its section, warnings and their traces are expected;
-# anything worse is not.
-misuse=$(echo "$log" | sed -n '/WB-START page_frag_misuse$/,/WB-RESULT page_frag_misuse /p')
-if worse=$(echo "$misuse" | grep -nE 'BUG:|Oops|Kernel panic|kernel BUG'); then
-	echo "error: the kernel complained beyond warnings in page_frag_misuse:"
-	echo "$worse" | head -n 20
-	fail=1
-fi
-log=$(echo "$log" | sed '/WB-START page_frag_misuse$/,/WB-RESULT page_frag_misuse /d')
+# The misuse mode and the KUnit misuse suite make the allocator warn on
+# purpose (the mode's script counts the warnings): in their sections,
+# warnings and their traces are expected; anything worse is not.
+for m in page_frag_misuse kunit_misuse; do
+	misuse=$(echo "$log" | sed -n "/WB-START $m\$/,/WB-RESULT $m /p")
+	if worse=$(echo "$misuse" | grep -nE 'BUG:|Oops|Kernel panic|kernel BUG'); then
+		echo "error: the kernel complained beyond warnings in $m:"
+		echo "$worse" | head -n 20
+		fail=1
+	fi
+	log=$(echo "$log" | sed "/WB-START $m\$/,/WB-RESULT $m /d")
+done
 if bad=$(echo "$log" | grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|kernel BUG'); then
 	echo "error: the kernel complained:"
 	echo "$bad" | head -n 20

@@ -29,7 +29,7 @@ for n in "${names[@]}"; do
 	plan=$CACHE/plan-arches-$n
 	{
 		if [[ $n == arm64-64k* ]]; then
-			sed 's#^kunit \(.*\)\./kunit\.sh$#kunit \1./kunit.sh --allow-skip#' "$TOP/tests/plan/selftest"
+			sed 's#^\(kunit[a-z_]* .*\./kunit\.sh\)#\1 --allow-skip#' "$TOP/tests/plan/selftest"
 		else
 			cat "$TOP/tests/plan/selftest"
 		fi
@@ -49,7 +49,7 @@ for n in "${names[@]}"; do
 		bash "$TOP/scripts/boot.sh" "$n" "$plan" >"$LOGS/arches-$n-boot.log" 2>&1 || { v=FAIL; fail=1; }
 	cat "$LOGS/arches-$n-boot.log"
 	size=$(tr -d '\r' <"$LOGS/boot-$n.serial" | sed -n 's/^# sizeof(struct page_frag_cache): //p' | tail -n 1)
-	kunit=$(tr -d '\r' <"$LOGS/boot-$n.serial" | sed -n 's/^# \([0-9]* cases, .*\)/\1/p' | tail -n 1)
+	kunit=$(tr -d '\r' <"$LOGS/boot-$n.serial" | sed -n 's/^# \([a-z_]*: [0-9]* cases, .*\)/\1/p' | paste -sd ';' | sed 's/;/; /g')
 	rows+=("$(printf '%-10s %-12s %6s %6s  %s; KUnit: %s' "$n" "$v" "$tb" "$((SECONDS - t1))" "${size:-no size}" "${kunit:-no result}")")
 done
 echo

@@ -69,7 +69,7 @@ mutate() {
 			return
 		fi
 		# A boot in which the suite did not run proves nothing.
-		if ! grep -qE '^kunit +fail ' "$LOGS/mutation-$name-kunit.log" &&
+		if ! grep -qE '^kunit(_misuse)? +fail ' "$LOGS/mutation-$name-kunit.log" &&
 		   ! grep -qE 'BUG|Oops|panic' "$LOGS/mutation-$name-kunit.log"; then
 			failed=$((failed + 1))
 			echo "FAIL: the KUnit suite did not run with mutation '$name' ($LOGS/mutation-$name-kunit.log)"
@@ -92,14 +92,15 @@ why_failed() {
 		grep -m1 'error:' "$1")}"
 }
 
-# The plan of the tips, split: the selftest modes, and the KUnit suite
-# where the tip has it.
+# The plan of the tips, split: the selftest modes, and the KUnit suites
+# where the tip has them (the misuse suite too: some mutations break
+# only a rule that its cases check, e.g. abort-not-last).
 selftest_plan=$CACHE/plan-mutations-selftest
-grep -v '^kunit ' "$TOP/tests/plan/selftest" >"$selftest_plan"
+grep -vE '^kunit(_misuse)? ' "$TOP/tests/plan/selftest" >"$selftest_plan"
 kunit_plan=
 if git -C "$TREE" cat-file -e "$tip:mm/page_frag_cache_kunit.c" 2>/dev/null; then
 	kunit_plan=$CACHE/plan-mutations-kunit
-	grep '^kunit ' "$TOP/tests/plan/selftest" >"$kunit_plan"
+	grep -E '^kunit(_misuse)? ' "$TOP/tests/plan/selftest" >"$kunit_plan"
 fi
 
 # The header mutations keep the kernel: it must be the tip's.

@@ -70,6 +70,15 @@ expect 1 "verdict: a BUG inside the misuse mode fails" bash "$S/verdict.sh" "$tm
 says 'beyond warnings'
 printf '%s\n%s\nWARNING: CPU: 1 PID: 7 at mm/page_frag_cache.c:60\n' "$misuse" "$good" >"$tmp/misuse-after"
 expect 1 "verdict: a warning after the misuse mode fails" bash "$S/verdict.sh" "$tmp/misuse-after"
+# The same for the KUnit misuse suite's section, and only for it.
+kmisuse=$(echo "$misuse" | sed 's/page_frag_misuse/kunit_misuse/')
+printf '%s\n%s\n' "$kmisuse" "$good" >"$tmp/kmisuse"
+expect 0 "verdict: warnings inside the KUnit misuse suite pass" bash "$S/verdict.sh" "$tmp/kmisuse"
+printf '%s\n%s\n' "$(echo "$kmisuse" | sed 's/^Call Trace:/BUG: kernel NULL pointer dereference, address: 0/')" "$good" >"$tmp/kmisuse-bug"
+expect 1 "verdict: a BUG inside the KUnit misuse suite fails" bash "$S/verdict.sh" "$tmp/kmisuse-bug"
+says 'beyond warnings in kunit_misuse'
+printf '%s\n%s\n' "$(echo "$misuse" | sed 's/page_frag_misuse/kunit/')" "$good" >"$tmp/kunit-warn"
+expect 1 "verdict: a warning in the plain KUnit run fails" bash "$S/verdict.sh" "$tmp/kunit-warn"
 
 # 2. A missing tool is named, with what to do.
 expect 1 "need: a missing tool fails" bash -c ". '$S/lib.sh'; need no-such-tool-xyz"
