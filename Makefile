@@ -61,8 +61,9 @@ deps-arches:
 debug:
 	@bash tests/debug.sh
 
+# make bench POSTING=2-part1: the tip of that posting instead of the series'.
 bench:
-	@bash $(S)/bench.sh
+	@$(if $(POSTING),BENCH_POSTING=$(POSTING)) bash $(S)/bench.sh
 
 # Guest instructions per kernel function of a TCP transfer, base vs tip
 # (scripts/profile.sh; make profile ARGS="--small --runs 5 2").

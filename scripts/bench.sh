@@ -6,19 +6,36 @@
 # (the allocator's module, then TCP over lo and across two e1000 NICs,
 # bulk and small writes), the size of struct page_frag_cache and the
 # vmlinux size delta.
+#
+# BENCH_POSTING=NAME (make bench POSTING=NAME) measures the tip of that
+# posting of the series (the last patch of patches/NAME) instead of the
+# whole series, so that a cover letter can quote figures of its own
+# revision.
 . "$(dirname "$0")/lib.sh"
 S=$TOP/scripts
 need gcc qemu-system-x86_64
 
-# Sources: the tip is the series branch of $TREE, the base a worktree of
-# the same repository at the 'base' tag.
+# Sources: the base is a worktree of the kernel tree at the 'base' tag,
+# the tip one at the series branch (or at the posting's last patch).
 src_base=$CACHE/src-base
+src_tip=$CACHE/src-bench-tip
 stage apply bash "$S/apply.sh"
 worktree_at "$src_base" base
+tip=$BRANCH
+if [ -n "${BENCH_POSTING:-}" ]; then
+	ranges=$(posting_ranges) || die "cannot tell the postings of the series apart"
+	tip=$(echo "$ranges" | awk -F'\t' -v n="$BENCH_POSTING" '$1 == n { print $4 }')
+	[ -n "$tip" ] || die "no posting '$BENCH_POSTING' in the series file (postings: $(echo "$ranges" | cut -f1 | tr '\n' ' '))"
+fi
+tip=$(git -C "$TREE" rev-parse "$tip")
+# The tip builds from a worktree of its own, so that the kernel tree can
+# move on while it builds; a later run at another tip rebuilds what
+# differs.
+worktree_at "$src_tip" "$tip"
 
 read -ra frags <<<"$(arch_frags x86_64) $TOP/config/bench.config"
 stage build-bench-base env PAGE_FRAG_TREE="$src_base" bash "$S/build.sh" bench-base "${frags[@]}"
-stage build-bench-tip bash "$S/build.sh" bench-tip "${frags[@]}"
+stage build-bench-tip env PAGE_FRAG_TREE="$src_tip" bash "$S/build.sh" bench-tip "${frags[@]}"
 
 # x86_64 defconfig, where users build kernels: the whole vmlinux (size
 # and bloat-o-meter) at base and tip, and the code size of the objects
@@ -51,10 +68,6 @@ defconfig_objects() {
 		{ tail -n 20 "$O/vmlinux.log"; die "defconfig vmlinux ($side) does not build"; }
 }
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-# The tip's defconfig builds from a worktree of its own, so that the
-# kernel tree can move on while it builds.
-src_tip=$CACHE/src-bench-tip
-worktree_at "$src_tip" "$BRANCH"
 stage defconfig-base defconfig_objects base "$src_base"
 stage defconfig-tip defconfig_objects tip "$src_tip"
 {
@@ -83,7 +96,7 @@ nics=(-netdev hubport,id=h0,hubid=0 -device e1000,netdev=h0
 	-netdev hubport,id=h1,hubid=0 -device e1000,netdev=h1)
 
 for side in base tip; do
-	stage "boot-bench-$side" env GUEST_FILES="$gdir" KERNEL_ARGS=loglevel=7 PAGE_FRAG_TREE=$([ $side = base ] && echo "$src_base" || echo "$TREE") \
+	stage "boot-bench-$side" env GUEST_FILES="$gdir" KERNEL_ARGS=loglevel=7 PAGE_FRAG_TREE=$([ $side = base ] && echo "$src_base" || echo "$src_tip") \
 		bash "$S/boot.sh" "bench-$side" "$TOP/tests/plan/bench" -icount shift=0,sleep=off "${nics[@]}"
 	tr -d '\r' <"$LOGS/boot-bench-$side.serial" | grep -E 'page_frag_bench: ' |
 		sed 's/.*page_frag_bench: //' >"$LOGS/bench-$side.txt"
@@ -92,7 +105,7 @@ done
 out=$LOGS/bench.table
 {
 	echo "base: $(git -C "$TREE" log -1 --format=%s base)"
-	echo "tip:  $(git -C "$TREE" rev-parse --short "$BRANCH") ($(git -C "$TREE" rev-list --count base.."$BRANCH") patches)"
+	echo "tip:  $(git -C "$TREE" rev-parse --short "$tip") ($(git -C "$TREE" rev-list --count base.."$tip") patches${BENCH_POSTING:+, the tip of posting $BENCH_POSTING})"
 	echo
 	# Plain text, so that it can go into a mail as it is.
 	printf '  %-20s %14s %14s %8s\n' case "base ns/op" "tip ns/op" tip/base
@@ -154,9 +167,11 @@ out=$LOGS/bench.table
 		echo
 		"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | tail -n 1
 		"$TREE/scripts/bloat-o-meter" -d "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" | tail -n 1
-		echo "  largest changes (bloat-o-meter -t):"
+		echo "  the largest changes (bloat-o-meter -t, by size of the change):"
 		"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" |
-			sed -n '/^function/,/^Total/p' | sed '1d;$d' | head -n 12 | sed 's/^/  /'
+			sed -n '/^Function/,/^Total/p' | sed '1d;$d' | grep -v '^__pfx_' |
+			awk '{ d = $NF < 0 ? -$NF : $NF; print d "\t" $0 }' | sort -s -rn -k1,1 | head -n 12 |
+			cut -f2- | sed 's/^/  /'
 	else
 		echo "x86_64 defconfig vmlinux: not built (BENCH_DEFCONFIG_VMLINUX=0)"
 	fi
