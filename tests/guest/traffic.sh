@@ -25,9 +25,10 @@
 #            (counted); each case must have seen allocations fail
 #   churn    1000 threads (IPv4) and 500 (IPv6), one after the other,
 #            each a TCP client over lo that sends 32 KiB in small writes,
-#            checks 32 KiB back and exits; the guest's free memory must
-#            come back within 2 KiB a thread (a task or socket that keeps
-#            its page fragment loses 32 KiB)
+#            checks 32 KiB back and exits; the guest's free memory
+#            (MemFree and the per-CPU free lists) must come back within
+#            2 KiB a thread (a task or socket that keeps its page
+#            fragment loses 32 KiB)
 # Exit 0 when every case passed, 1 otherwise, 4 for a skip.
 # shellcheck disable=SC2086,SC2046 # the option lists ($n4, $f) split on purpose
 dir=$(cd "$(dirname "$0")" && pwd)
