@@ -170,7 +170,7 @@ out=$LOGS/bench.table
 		echo "  the largest changes (bloat-o-meter -t, by size of the change):"
 		"$TREE/scripts/bloat-o-meter" -t "$BUILD/bench-defconfig-base/vmlinux" "$BUILD/bench-defconfig-tip/vmlinux" |
 			sed -n '/^Function/,/^Total/p' | sed '1d;$d' | grep -v '^__pfx_' |
-			awk '{ d = $NF < 0 ? -$NF : $NF; print d "\t" $0 }' | sort -s -rn -k1,1 | head -n 12 |
+			awk '{ d = $NF + 0; if (d < 0) d = -d; print d "\t" $0 }' | sort -s -rn -k1,1 | head -n 12 |
 			cut -f2- | sed 's/^/  /'
 	else
 		echo "x86_64 defconfig vmlinux: not built (BENCH_DEFCONFIG_VMLINUX=0)"

@@ -70,9 +70,9 @@ fi
 # loads and judges them.
 kunit_ko=
 if [ -f "$TREE/mm/page_frag_cache_kunit.c" ]; then
-	for m in page_frag_kunit/page_frag_cache_kunit page_frag_kunit_misuse/page_frag_cache_kunit_misuse; do
-		if [ -f "$O-mods/$m.ko" ]; then
-			cp "$O-mods/$m.ko" "$root/tests/"
+	for m in page_frag_cache_kunit page_frag_cache_kunit_misuse; do
+		if [ -f "$O-mods/$m/$m.ko" ]; then
+			cp "$O-mods/$m/$m.ko" "$root/tests/"
 			kunit_ko=1
 		elif grep -qE '^[a-z_]+ +(\S+ )*\./kunit\.sh' "$plan"; then
 			die "the tree has the KUnit suites but $O-mods has no $m.ko; run scripts/build.sh"

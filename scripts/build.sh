@@ -116,21 +116,16 @@ fi
 # whose suite breaks the API's rules on purpose and so makes the kernel
 # warn: the plans load that module last, in a section of its own.
 kunit=$TREE/mm/page_frag_cache_kunit.c
+# kunit_module NAME [CFLAGS]: the suites as module NAME.ko.
+kunit_module() {
+	mkdir "$mods/$1"
+	cp "$kunit" "$mods/$1/$1.c"
+	printf '%s\n' "obj-m += $1.o" "ccflags-y += -I\$(srctree)/mm${2:+ $2}" >"$mods/$1/Makefile"
+	make -C "$O" M="$mods/$1" "${mvars[@]}" CC="$CC" -j"$JOBS" modules
+}
 if [ -f "$kunit" ] && grep -qx 'CONFIG_KUNIT=y' "$O/.config"; then
-	for m in page_frag_kunit page_frag_kunit_misuse; do
-		mkdir "$mods/$m"
-		if [ $m = page_frag_kunit ]; then
-			cp "$kunit" "$mods/$m/page_frag_cache_kunit.c"
-			printf '%s\n' 'obj-m += page_frag_cache_kunit.o' \
-				'ccflags-y += -I$(srctree)/mm' >"$mods/$m/Makefile"
-		else
-			cp "$kunit" "$mods/$m/page_frag_cache_kunit_misuse.c"
-			printf '%s\n' 'obj-m += page_frag_cache_kunit_misuse.o' \
-				'ccflags-y += -I$(srctree)/mm -DCONFIG_PAGE_FRAG_CACHE_KUNIT_MISUSE=1' \
-				>"$mods/$m/Makefile"
-		fi
-		make -C "$O" M="$mods/$m" "${mvars[@]}" CC="$CC" -j"$JOBS" modules
-	done
+	kunit_module page_frag_cache_kunit
+	kunit_module page_frag_cache_kunit_misuse -DCONFIG_PAGE_FRAG_CACHE_KUNIT_MISUSE=1
 fi
 # The bench modules, and the workbench's own (tests/modules).
 for b in "$TOP"/bench/*/ "$TOP"/tests/modules/*/; do

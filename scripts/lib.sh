@@ -153,19 +153,24 @@ worktree_at() {
 	git -C "$dir" -c advice.detachedHead=false checkout -q -f --detach "$rev"
 }
 
+# hash_files: 12 hex digits of the contents of the files of $TOP named on
+# stdin (one path a line, relative to $TOP), the compiler and QEMU.
+hash_files() {
+	{
+		sort | while read -r f; do
+			[ -f "$TOP/$f" ] && sha1sum "$TOP/$f" | sed "s#  $TOP/#  #"
+		done
+		gcc --version | head -n1
+		qemu-system-x86_64 --version 2>/dev/null | head -n1
+	} | sha1sum | cut -c1-12
+}
+
 # workbench_key: a hash of the workbench code that builds, boots and
 # judges a test kernel (scripts/, config/, tests/, bench/, as they are on
 # disk), the compiler and QEMU.  With a commit's tree id it names a result
 # that cannot change until one of them does.
 workbench_key() {
-	{
-		git -C "$TOP" ls-files -co --exclude-standard scripts config tests bench |
-			sort | while read -r f; do
-				[ -f "$TOP/$f" ] && sha1sum "$TOP/$f" | sed "s#  $TOP/#  #"
-			done
-		gcc --version | head -n1
-		qemu-system-x86_64 --version 2>/dev/null | head -n1
-	} | sha1sum | cut -c1-12
+	git -C "$TOP" ls-files -co --exclude-standard scripts config tests bench | hash_files
 }
 
 # repo_key [--no-covers]: a hash of every file of the repository but
@@ -176,14 +181,7 @@ workbench_key() {
 repo_key() {
 	local skip='^README\.md$'
 	[ "${1:-}" != --no-covers ] || skip='^README\.md$|^cover/|^patches/.*/0000-cover-letter\.patch$'
-	{
-		git -C "$TOP" ls-files -co --exclude-standard | grep -vE "$skip" |
-			sort | while read -r f; do
-				[ -f "$TOP/$f" ] && sha1sum "$TOP/$f" | sed "s#  $TOP/#  #"
-			done
-		gcc --version | head -n1
-		qemu-system-x86_64 --version 2>/dev/null | head -n1
-	} | sha1sum | cut -c1-12
+	git -C "$TOP" ls-files -co --exclude-standard | grep -vE "$skip" | hash_files
 }
 
 # Postings: the series file marks where each posting (one mail thread,
