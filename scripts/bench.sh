@@ -15,12 +15,8 @@
 S=$TOP/scripts
 need gcc qemu-system-x86_64
 
-# Sources: the base is a worktree of the kernel tree at the 'base' tag,
-# the tip one at the series branch (or at the posting's last patch).
-src_base=$CACHE/src-base
-src_tip=$CACHE/src-bench-tip
+# The tip is the series branch, or the posting's last patch.
 stage apply bash "$S/apply.sh"
-worktree_at "$src_base" base
 tip=$BRANCH
 if [ -n "${BENCH_POSTING:-}" ]; then
 	ranges=$(posting_ranges) || die "cannot tell the postings of the series apart"
@@ -28,14 +24,7 @@ if [ -n "${BENCH_POSTING:-}" ]; then
 	[ -n "$tip" ] || die "no posting '$BENCH_POSTING' in the series file (postings: $(echo "$ranges" | cut -f1 | tr '\n' ' '))"
 fi
 tip=$(git -C "$TREE" rev-parse "$tip")
-# The tip builds from a worktree of its own, so that the kernel tree can
-# move on while it builds; a later run at another tip rebuilds what
-# differs.
-worktree_at "$src_tip" "$tip"
-
-read -ra frags <<<"$(arch_frags x86_64) $TOP/config/bench.config"
-stage build-bench-base env PAGE_FRAG_TREE="$src_base" bash "$S/build.sh" bench-base "${frags[@]}"
-stage build-bench-tip env PAGE_FRAG_TREE="$src_tip" bash "$S/build.sh" bench-tip "${frags[@]}"
+bench_kernels "$tip"
 
 # x86_64 defconfig, where users build kernels: the whole vmlinux (size
 # and bloat-o-meter) at base and tip, and the code size of the objects

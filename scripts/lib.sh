@@ -153,6 +153,22 @@ worktree_at() {
 	git -C "$dir" -c advice.detachedHead=false checkout -q -f --detach "$rev"
 }
 
+# bench_kernels TIP: the two kernels of make bench and make profile,
+# x86_64 with config/bench.config: bench-base from a worktree at 'base'
+# ($src_base), bench-tip from one at TIP ($src_tip), so that the kernel
+# tree can move on while they build and that bench and profile share
+# their objects.  Sets src_base and src_tip; expects the series applied.
+bench_kernels() {
+	local frags
+	src_base=$CACHE/src-base
+	src_tip=$CACHE/src-bench-tip
+	worktree_at "$src_base" base
+	worktree_at "$src_tip" "$1"
+	read -ra frags <<<"$(arch_frags x86_64) $TOP/config/bench.config"
+	stage build-bench-base env PAGE_FRAG_TREE="$src_base" bash "$TOP/scripts/build.sh" bench-base "${frags[@]}" &&
+		stage build-bench-tip env PAGE_FRAG_TREE="$src_tip" bash "$TOP/scripts/build.sh" bench-tip "${frags[@]}"
+}
+
 # hash_files: 12 hex digits of the contents of the files of $TOP named on
 # stdin (one path a line, relative to $TOP), the compiler and QEMU.
 hash_files() {

@@ -68,12 +68,8 @@ stage build-profile-plugin gcc -O2 -shared -fPIC -Wall -Wextra -Werror \
 	-I"$(dirname "$hdr")" -o "$plugin" "$TOP/bench/profile/insn_profile.c" || exit 1
 
 # The kernels and the guest program, as make bench builds them.
-src_base=$CACHE/src-base
 stage apply bash "$S/apply.sh" || exit 1
-worktree_at "$src_base" base
-read -ra frags <<<"$(arch_frags x86_64) $TOP/config/bench.config"
-stage build-bench-base env PAGE_FRAG_TREE="$src_base" bash "$S/build.sh" bench-base "${frags[@]}" || exit 1
-stage build-bench-tip bash "$S/build.sh" bench-tip "${frags[@]}" || exit 1
+bench_kernels "$(git -C "$TREE" rev-parse "$BRANCH")" || exit 1
 gdir=$CACHE/bench-guest
 mkdir -p "$gdir"
 stage build-tcp-bench gcc -O2 -static -Wall -Wextra -Werror -o "$gdir/tcp_bench" "$TOP/bench/tcp/tcp_bench.c" || exit 1
@@ -86,7 +82,7 @@ echo "profile ./tcp_bench --mark ${args[*]}" >"$plan"
 nics=(-netdev hubport,id=h0,hubid=0 -device e1000,netdev=h0
 	-netdev hubport,id=h1,hubid=0 -device e1000,netdev=h1)
 for side in base tip; do
-	src=$TREE
+	src=$src_tip
 	[ $side = base ] && src=$src_base
 	rm -f "$LOGS/profile-$side.txt"
 	# nokaslr: the addresses must be those of System.map.
